@@ -1,0 +1,198 @@
+import type { AccountKind, IntegrityReport, ResultOf, TransactionKind, UserView } from '../../shared/protocol.ts';
+import { accountsPerUserMax, historyPageMax } from '../../shared/limits.ts';
+import type { TallyContext } from '../storage/context.ts';
+import type { OperationRunner } from '../storage/operation-runner.ts';
+import { type Committed, type Outcome, fail, succeed } from '../storage/unit-of-work.ts';
+import { accountView } from './account-view.ts';
+import type { BankRepository } from './bank-repository.ts';
+import {
+  type AccountState,
+  type MovementPlan,
+  planDeposit,
+  planLoanPaymentByCheck,
+  planLoanPaymentByTransfer,
+  planOpening,
+  planTransfer,
+  planWithdrawal,
+} from './rules.ts';
+
+type MoneyResult = ResultOf<'bank.deposit'>;
+
+/**
+ * Locks the accounts an operation touches, in ascending account order (as the bank seed does),
+ * so no mix of operations can deadlock. The system cash account is not locked: nothing is checked
+ * against its balance, and its updates are plain increments inside the serialized transaction.
+ */
+const accountLockKey = (number: string) => `account:${number}`;
+
+export interface HistoryRequest {
+  beforeId?: number | undefined;
+  limit?: number | undefined;
+  accountNumber?: string | undefined;
+  username?: string | undefined;
+  kind?: TransactionKind | undefined;
+}
+
+/** Every bank operation: accounts, money movements, history and audit. */
+export class BankOperations {
+  readonly #runner: OperationRunner;
+
+  constructor(runner: OperationRunner) {
+    this.#runner = runner;
+  }
+
+  openAccount(user: UserView, kind: AccountKind, amountCents: number, requestId: string): Promise<Committed<MoneyResult>> {
+    return this.#runner.run([`user:${user.id}`], async (context) => {
+      const { bank, now } = context;
+      if ((await bank.countAccounts(user.id)) >= accountsPerUserMax) {
+        return fail('account_limit', `A user may open at most ${accountsPerUserMax} accounts.`);
+      }
+      const account = await bank.openAccount(kind, user.id, now().toISOString());
+      const planned = planOpening(kind, amountCents, account, await bank.cashAccount());
+      return this.#record(context, user, requestId, planned);
+    });
+  }
+
+  deposit(user: UserView, accountNumber: string, amountCents: number, requestId: string): Promise<Committed<MoneyResult>> {
+    return this.#move(user, requestId, [accountNumber], ([account], cash) => planDeposit(user.id, account!, cash, amountCents));
+  }
+
+  withdraw(user: UserView, accountNumber: string, amountCents: number, requestId: string): Promise<Committed<MoneyResult>> {
+    return this.#move(user, requestId, [accountNumber], ([account], cash) => planWithdrawal(user.id, account!, cash, amountCents));
+  }
+
+  transfer(user: UserView, fromNumber: string, toNumber: string, amountCents: number, requestId: string): Promise<Committed<MoneyResult>> {
+    return this.#move(user, requestId, [fromNumber, toNumber], ([from, to]) => planTransfer(user.id, from!, to!, amountCents));
+  }
+
+  payLoanByCheck(user: UserView, loanNumber: string, amountCents: number, requestId: string): Promise<Committed<MoneyResult>> {
+    return this.#move(user, requestId, [loanNumber], ([loan], cash) => planLoanPaymentByCheck(user.id, loan!, cash, amountCents));
+  }
+
+  payLoanByTransfer(user: UserView, fromNumber: string, loanNumber: string, amountCents: number, requestId: string): Promise<Committed<MoneyResult>> {
+    return this.#move(user, requestId, [fromNumber, loanNumber], ([from, loan]) => planLoanPaymentByTransfer(user.id, from!, loan!, amountCents));
+  }
+
+  accounts(user: UserView): Promise<ResultOf<'bank.accounts'>> {
+    return this.#runner.read(async ({ bank }) => ({ accounts: (await bank.listAccounts(user.id)).map(accountView) }));
+  }
+
+  /** A user's own history: transactions touching their accounts (or one of them). */
+  history(user: UserView, request: HistoryRequest): Promise<Outcome<ResultOf<'bank.history'>>> {
+    return this.#runner.read(async ({ bank }) => {
+      let accountId: number | undefined;
+      if (request.accountNumber !== undefined) {
+        const account = await bank.findAccount(request.accountNumber);
+        if (account === undefined || account.ownerUserId !== user.id) {
+          return fail('forbidden', `Account ${request.accountNumber} is not one of yours.`);
+        }
+        accountId = account.id;
+      }
+      return succeed(await page(bank, { ...request, accountId, ownerUserId: user.id }));
+    });
+  }
+
+  auditHolders(): Promise<ResultOf<'audit.holders'>> {
+    return this.#runner.read(async ({ bank }) => {
+      const accounts = await bank.listCustomerAccounts();
+      const holders = (await bank.listCustomers()).map((customer) => ({
+        username: customer.username,
+        accounts: accounts.filter((account) => account.ownerUserId === customer.id).map(accountView),
+      }));
+      return { holders };
+    });
+  }
+
+  /** The whole history, newest first, filtered by account, by the user whose accounts it touches, and by kind. */
+  auditHistory(request: HistoryRequest): Promise<Outcome<ResultOf<'audit.history'>>> {
+    return this.#runner.read(async ({ bank }) => {
+      let accountId: number | undefined;
+      let ownerUserId: number | undefined;
+      if (request.accountNumber !== undefined) {
+        const account = await bank.findAccount(request.accountNumber);
+        if (account === undefined) return fail('unknown_account', `There is no account ${request.accountNumber}.`);
+        accountId = account.id;
+      }
+      if (request.username !== undefined) {
+        const holder = await bank.findCredentials(request.username);
+        if (holder === undefined) return succeed({ transactions: [], nextBeforeId: null });
+        ownerUserId = holder.user.id;
+      }
+      return succeed(await page(bank, { ...request, accountId, ownerUserId }));
+    });
+  }
+
+  /** Verifies the ledger against committed state: entries balance, balances match entries, none negative. */
+  auditCheck(): Promise<IntegrityReport> {
+    return this.#runner.read(async ({ bank, now, commitSeq }) => {
+      const findings = await bank.findings();
+      const counts = await bank.countLedger();
+      const problems = [
+        ...findings.unbalancedTransactions.map((row) => `transaction ${row.transactionId}: entries sum to ${row.sumCents} cents, not 0`),
+        ...findings.transactionsWithTooFewEntries.map((id) => `transaction ${id}: fewer than two entries`),
+        ...findings.balancesNotMatchingEntries.map(
+          (row) => `account ${row.number}: balance ${row.balanceCents} cents but its entries add up to ${row.entriesCents}`,
+        ),
+        ...findings.negativeBalances.map((row) => `account ${row.number}: negative balance ${row.balanceCents} cents`),
+      ];
+      return {
+        ok: problems.length === 0,
+        seq: commitSeq,
+        checkedAt: now().toISOString(),
+        transactionsChecked: counts.transactions,
+        entriesChecked: counts.entries,
+        accountsChecked: counts.accounts,
+        problems,
+      };
+    });
+  }
+
+  totals(): Promise<{ depositsCents: number; loansOwedCents: number }> {
+    return this.#runner.read(({ bank }) => bank.totals());
+  }
+
+  #move(
+    user: UserView,
+    requestId: string,
+    accountNumbers: readonly string[],
+    planner: (accounts: AccountState[], cash: AccountState) => Outcome<MovementPlan>,
+  ): Promise<Committed<MoneyResult>> {
+    return this.#runner.run(accountNumbers.map(accountLockKey), async (context) => {
+      const accounts: AccountState[] = [];
+      for (const number of accountNumbers) {
+        const account = await context.bank.findAccount(number);
+        if (account === undefined || account.kind === 'system') return fail('unknown_account', `There is no account ${number}.`);
+        accounts.push(account);
+      }
+      return this.#record(context, user, requestId, planner(accounts, await context.bank.cashAccount()));
+    });
+  }
+
+  async #record(context: TallyContext, user: UserView, requestId: string, planned: Outcome<MovementPlan>): Promise<Outcome<MoneyResult>> {
+    if (!planned.ok) return planned;
+    const { bank, changes, now, commitSeq } = context;
+    const recorded = await bank.record(planned.value, user.id, requestId, now().toISOString(), commitSeq);
+    changes.transaction(recorded.transaction);
+    for (const account of recorded.accounts) {
+      if (account.kind !== 'system') changes.account({ view: accountView(account), ownerUserId: account.ownerUserId });
+    }
+    const own = recorded.accounts.filter((account) => account.ownerUserId === user.id);
+    return succeed({ transaction: recorded.transaction, accounts: own.map(accountView) });
+  }
+}
+
+async function page(
+  bank: BankRepository,
+  filter: HistoryRequest & { accountId?: number | undefined; ownerUserId?: number | undefined },
+): Promise<ResultOf<'bank.history'>> {
+  const limit = filter.limit ?? historyPageMax;
+  const transactions = await bank.history({
+    beforeId: filter.beforeId,
+    limit,
+    accountId: filter.accountId,
+    ownerUserId: filter.ownerUserId,
+    kind: filter.kind,
+  });
+  const nextBeforeId = transactions.length === limit ? transactions[transactions.length - 1]!.id : null;
+  return { transactions, nextBeforeId };
+}

@@ -1,0 +1,63 @@
+import type { AccountKind, TransactionKind, TransactionView, UserView } from '../../shared/protocol.ts';
+import type { AccountState, MovementPlan } from './rules.ts';
+
+export interface StoredCredentials {
+  user: UserView;
+  passwordHash: Buffer;
+  passwordSalt: Buffer;
+}
+
+export interface HistoryFilter {
+  beforeId?: number | undefined;
+  limit: number;
+  /** Only transactions with an entry on this account. */
+  accountId?: number | undefined;
+  /** Only transactions with an entry on an account this user owns. */
+  ownerUserId?: number | undefined;
+  kind?: TransactionKind | undefined;
+}
+
+export interface LedgerTotals {
+  transactions: number;
+  entries: number;
+  accounts: number;
+}
+
+/** What an integrity check finds; each list is empty when the ledger is sound. */
+export interface LedgerFindings {
+  unbalancedTransactions: Array<{ transactionId: number; sumCents: number }>;
+  transactionsWithTooFewEntries: number[];
+  balancesNotMatchingEntries: Array<{ number: string; balanceCents: number; entriesCents: number }>;
+  negativeBalances: Array<{ number: string; balanceCents: number }>;
+}
+
+export interface RecordedMovement {
+  transaction: TransactionView;
+  /** The accounts the postings changed, after the change. */
+  accounts: AccountState[];
+}
+
+/** The bank's data inside a unit of work; asynchronous so every storage engine can implement it. */
+export interface BankRepository {
+  createUser(username: string, passwordHash: Buffer, passwordSalt: Buffer, role: UserView['role'], createdAt: string): Promise<UserView | undefined>;
+  findCredentials(username: string): Promise<StoredCredentials | undefined>;
+  hasAuditor(): Promise<boolean>;
+  createSession(tokenHash: Buffer, userId: number, createdAt: string): Promise<void>;
+  findUserBySession(tokenHash: Buffer): Promise<UserView | undefined>;
+  deleteSession(tokenHash: Buffer): Promise<void>;
+
+  cashAccount(): Promise<AccountState>;
+  findAccount(number: string): Promise<AccountState | undefined>;
+  countAccounts(ownerUserId: number): Promise<number>;
+  openAccount(kind: AccountKind, ownerUserId: number, openedAt: string): Promise<AccountState>;
+  listAccounts(ownerUserId: number): Promise<AccountState[]>;
+  listCustomerAccounts(): Promise<AccountState[]>;
+  listCustomers(): Promise<UserView[]>;
+
+  /** Writes the transaction and its entries and moves the balances, in the caller's unit of work. */
+  record(movement: MovementPlan, userId: number, requestId: string | null, createdAt: string, commitSeq: number): Promise<RecordedMovement>;
+  history(filter: HistoryFilter): Promise<TransactionView[]>;
+  totals(): Promise<{ depositsCents: number; loansOwedCents: number }>;
+  countLedger(): Promise<LedgerTotals>;
+  findings(): Promise<LedgerFindings>;
+}

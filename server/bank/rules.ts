@@ -1,0 +1,175 @@
+/**
+ * The bank's business rules as pure functions: who may move what, and the balanced ledger
+ * postings each operation makes. No storage, no clock. Operations gather the accounts, ask these,
+ * and write what they answer.
+ *
+ * Double entry: a posting is signed, debit > 0 and credit < 0, and the postings of one operation
+ * sum to zero. Checking and savings are credit-normal (a credit raises what the bank owes the
+ * owner); loans and the system cash account are debit-normal (a debit raises what is owed to, or
+ * held by, the bank). Money from or to the world outside passes through the cash account.
+ */
+import type { AccountKind, TransactionKind } from '../../shared/protocol.ts';
+import { balanceCentsMax } from '../../shared/limits.ts';
+import { formatCents } from '../../shared/money.ts';
+import { type Outcome, fail, succeed } from '../storage/unit-of-work.ts';
+
+export type LedgerAccountKind = AccountKind | 'system';
+
+export interface AccountState {
+  id: number;
+  number: string;
+  kind: LedgerAccountKind;
+  ownerUserId: number | null;
+  ownerUsername: string;
+  balanceCents: number;
+  version: number;
+  openedAt: string;
+}
+
+export interface Posting {
+  account: AccountState;
+  /** Debit > 0, credit < 0. */
+  amountCents: number;
+}
+
+export interface MovementPlan {
+  kind: TransactionKind;
+  amountCents: number;
+  /** The customer account money leaves, or null when it comes from outside. */
+  from: AccountState | null;
+  /** The customer account money reaches, or null when it leaves the bank. */
+  to: AccountState | null;
+  postings: Posting[];
+}
+
+export function normalSign(kind: LedgerAccountKind): 1 | -1 {
+  return kind === 'loan' || kind === 'system' ? 1 : -1;
+}
+
+export function balanceAfter(account: AccountState, postingCents: number): number {
+  return account.balanceCents + normalSign(account.kind) * postingCents;
+}
+
+const isDepositAccount = (account: AccountState) => account.kind === 'checking' || account.kind === 'savings';
+
+function plan(kind: TransactionKind, amountCents: number, from: AccountState | null, to: AccountState | null, postings: Posting[]): Outcome<MovementPlan> {
+  const sum = postings.reduce((total, posting) => total + posting.amountCents, 0);
+  if (sum !== 0) throw new Error(`unbalanced ${kind}: postings sum to ${sum}`);
+  for (const { account, amountCents: posted } of postings) {
+    if (account.kind !== 'system' && balanceAfter(account, posted) < 0) throw new Error(`${kind} would make ${account.number} negative`);
+  }
+  return succeed({ kind, amountCents, from, to, postings });
+}
+
+function ownedBy(account: AccountState, userId: number, action: string): Outcome<never> | null {
+  if (account.ownerUserId === userId) return null;
+  return fail('forbidden', `Only the owner of account ${account.number} may ${action}.`);
+}
+
+function requireDepositAccount(account: AccountState, hint: string): Outcome<never> | null {
+  if (isDepositAccount(account)) return null;
+  return fail('wrong_account_kind', `Account ${account.number} is a ${account.kind} account; ${hint}`);
+}
+
+function requireLoanAccount(account: AccountState): Outcome<never> | null {
+  if (account.kind === 'loan') return null;
+  return fail('wrong_account_kind', `Account ${account.number} is not a loan account.`);
+}
+
+function requireFunds(account: AccountState, amountCents: number): Outcome<never> | null {
+  if (account.balanceCents >= amountCents) return null;
+  return fail('insufficient_funds', `Account ${account.number} holds ${formatCents(account.balanceCents)}, less than ${formatCents(amountCents)}.`);
+}
+
+function requireRoom(account: AccountState, amountCents: number): Outcome<never> | null {
+  if (account.balanceCents + amountCents <= balanceCentsMax) return null;
+  return fail('balance_limit', `Account ${account.number} may not hold more than ${formatCents(balanceCentsMax)}.`);
+}
+
+function requireOwed(loan: AccountState, amountCents: number): Outcome<never> | null {
+  if (amountCents <= loan.balanceCents) return null;
+  return fail('overpayment', `Loan ${loan.number} owes ${formatCents(loan.balanceCents)}; you cannot pay ${formatCents(amountCents)}.`);
+}
+
+function requireDistinct(from: AccountState, to: AccountState): Outcome<never> | null {
+  if (from.id !== to.id) return null;
+  return fail('same_account', 'Money must move between two different accounts.');
+}
+
+export function planOpening(kind: AccountKind, amountCents: number, account: AccountState, cash: AccountState): Outcome<MovementPlan> {
+  if (kind === 'loan') {
+    // The principal is paid out to the borrower, outside the bank: the loan is owed, cash leaves.
+    return plan('open_account', amountCents, null, account, [
+      { account, amountCents },
+      { account: cash, amountCents: -amountCents },
+    ]);
+  }
+  return plan('open_account', amountCents, null, account, [
+    { account: cash, amountCents },
+    { account, amountCents: -amountCents },
+  ]);
+}
+
+export function planDeposit(userId: number, account: AccountState, cash: AccountState, amountCents: number): Outcome<MovementPlan> {
+  const refusal =
+    ownedBy(account, userId, 'deposit into it') ??
+    requireDepositAccount(account, 'pay a loan by check instead.') ??
+    requireRoom(account, amountCents);
+  if (refusal) return refusal;
+  return plan('deposit', amountCents, null, account, [
+    { account: cash, amountCents },
+    { account, amountCents: -amountCents },
+  ]);
+}
+
+export function planWithdrawal(userId: number, account: AccountState, cash: AccountState, amountCents: number): Outcome<MovementPlan> {
+  const refusal =
+    ownedBy(account, userId, 'withdraw from it') ??
+    requireDepositAccount(account, 'money cannot be withdrawn from it.') ??
+    requireFunds(account, amountCents);
+  if (refusal) return refusal;
+  return plan('withdrawal', amountCents, account, null, [
+    { account, amountCents },
+    { account: cash, amountCents: -amountCents },
+  ]);
+}
+
+export function planTransfer(userId: number, from: AccountState, to: AccountState, amountCents: number): Outcome<MovementPlan> {
+  const refusal =
+    requireDistinct(from, to) ??
+    ownedBy(from, userId, 'transfer from it') ??
+    requireDepositAccount(from, 'transfers must come from checking or savings.') ??
+    requireDepositAccount(to, 'pay a loan by transfer instead.') ??
+    requireFunds(from, amountCents) ??
+    requireRoom(to, amountCents);
+  if (refusal) return refusal;
+  return plan('transfer', amountCents, from, to, [
+    { account: from, amountCents },
+    { account: to, amountCents: -amountCents },
+  ]);
+}
+
+export function planLoanPaymentByCheck(userId: number, loan: AccountState, cash: AccountState, amountCents: number): Outcome<MovementPlan> {
+  const refusal = requireLoanAccount(loan) ?? ownedBy(loan, userId, 'pay it') ?? requireOwed(loan, amountCents);
+  if (refusal) return refusal;
+  return plan('loan_payment_check', amountCents, null, loan, [
+    { account: cash, amountCents },
+    { account: loan, amountCents: -amountCents },
+  ]);
+}
+
+export function planLoanPaymentByTransfer(userId: number, from: AccountState, loan: AccountState, amountCents: number): Outcome<MovementPlan> {
+  const refusal =
+    requireDistinct(from, loan) ??
+    requireLoanAccount(loan) ??
+    ownedBy(from, userId, 'transfer from it') ??
+    ownedBy(loan, userId, 'pay it') ??
+    requireDepositAccount(from, 'loan payments must come from checking or savings.') ??
+    requireFunds(from, amountCents) ??
+    requireOwed(loan, amountCents);
+  if (refusal) return refusal;
+  return plan('loan_payment_transfer', amountCents, from, loan, [
+    { account: from, amountCents },
+    { account: loan, amountCents: -amountCents },
+  ]);
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { type ParsedCommandLine, defaults, helpText, parseCommandLine } from './config.ts';
+import type { TallyServerOptions } from './app.ts';
+
+function optionsOf(parsed: ParsedCommandLine): TallyServerOptions {
+  if (parsed.help) throw new Error('expected options, got --help');
+  return parsed.options;
+}
+
+const fullEnvironment = {
+  HOST: '0.0.0.0',
+  PORT: '8123',
+  DATABASE_PATH: '/var/lib/tally/env.sqlite',
+  CATALOG_PATH: '/etc/tally/env-catalog.json',
+  WEB_ROOT: '/srv/tally/env-web',
+  TALLY_AUDITOR_PASSWORD: 'env-auditor-password',
+};
+
+describe('parseCommandLine', () => {
+  it('uses the documented defaults with no flags and no environment', () => {
+    expect(optionsOf(parseCommandLine([], {}))).toEqual({
+      host: '127.0.0.1',
+      port: 9000,
+      databasePath: 'data/tally.sqlite',
+      catalogPath: defaults.catalogPath,
+      webRoot: defaults.webRoot,
+      auditorPassword: undefined,
+    });
+    expect(defaults.catalogPath).toMatch(/server\/store\/catalog-seed\.json$/);
+    expect(defaults.webRoot).toMatch(/dist\/web$/);
+  });
+
+  it('reads every option from the environment', () => {
+    expect(optionsOf(parseCommandLine([], fullEnvironment))).toEqual({
+      host: '0.0.0.0',
+      port: 8123,
+      databasePath: '/var/lib/tally/env.sqlite',
+      catalogPath: '/etc/tally/env-catalog.json',
+      webRoot: '/srv/tally/env-web',
+      auditorPassword: 'env-auditor-password',
+    });
+  });
+
+  it('lets flags win over the environment', () => {
+    const argv = ['--host', '::1', '--port', '9100', '--database', 'flag.sqlite', '--catalog', 'flag.json', '--web-root', 'flag-web'];
+    expect(optionsOf(parseCommandLine(argv, fullEnvironment))).toEqual({
+      host: '::1',
+      port: 9100,
+      databasePath: 'flag.sqlite',
+      catalogPath: 'flag.json',
+      webRoot: 'flag-web',
+      auditorPassword: 'env-auditor-password',
+    });
+  });
+
+  it('accepts --name=value', () => {
+    expect(optionsOf(parseCommandLine(['--port=0'], {})).port).toBe(0);
+  });
+
+  it('answers --help and -h with help, whatever else is given', () => {
+    expect(parseCommandLine(['--help'], {})).toEqual({ help: true });
+    expect(parseCommandLine(['-h'], {})).toEqual({ help: true });
+    expect(parseCommandLine(['--port', 'not-a-port', '--help'], {})).toEqual({ help: true });
+    expect(helpText).toContain('--port');
+    expect(helpText).toContain('TALLY_AUDITOR_PASSWORD');
+  });
+
+  it.each(['abc', '65536', '70000', '-1', '80.5', 'NaN'])('refuses port %j with a message naming it', (port) => {
+    expect(() => parseCommandLine([`--port=${port}`], {})).toThrow(`port must be a whole number from 0 to 65535, got "${port}"`);
+  });
+
+  it('refuses an invalid PORT from the environment too', () => {
+    expect(() => parseCommandLine([], { PORT: 'eighty' })).toThrow(/port .*"eighty"/);
+  });
+
+  it('accepts the edges 0 (any free port) and 65535', () => {
+    expect(optionsOf(parseCommandLine(['--port', '0'], {})).port).toBe(0);
+    expect(optionsOf(parseCommandLine(['--port', '65535'], {})).port).toBe(65_535);
+  });
+
+  it('refuses an empty port instead of reading it as 0 (any free port)', () => {
+    expect(() => parseCommandLine(['--port', ''], {})).toThrow(/port/);
+  });
+
+  it('refuses an unknown flag, naming it', () => {
+    expect(() => parseCommandLine(['--prot', '9000'], {})).toThrow(/--prot/);
+  });
+
+  it('refuses positional arguments', () => {
+    expect(() => parseCommandLine(['serve'], {})).toThrow(/serve/);
+  });
+
+  it('refuses an auditor password outside the password length limits', () => {
+    expect(() => parseCommandLine([], { TALLY_AUDITOR_PASSWORD: 'short' })).toThrow(/TALLY_AUDITOR_PASSWORD/);
+    expect(optionsOf(parseCommandLine([], { TALLY_AUDITOR_PASSWORD: '' })).auditorPassword).toBeUndefined();
+  });
+});

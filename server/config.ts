@@ -1,0 +1,82 @@
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import type { TallyServerOptions } from './app.ts';
+import { passwordLengthMax, passwordLengthMin } from '../shared/limits.ts';
+
+const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export const defaults = {
+  host: '127.0.0.1',
+  port: 9000,
+  databasePath: 'data/tally.sqlite',
+  catalogPath: `${repositoryRoot}server/store/catalog-seed.json`,
+  webRoot: `${repositoryRoot}dist/web`,
+} as const;
+
+export const helpText = `Tally: a real-time store served over WebSockets.
+
+Usage: npm start [-- options]      (builds the web app, then serves)
+       npx tsx server/main.ts [options]
+
+Options (each also read from the environment variable shown):
+  --host <address>      interface to listen on          HOST           default ${defaults.host}
+  --port <number>       port for HTTP and WebSocket     PORT           default ${defaults.port}
+  --database <path>     SQLite database file            DATABASE_PATH  default ${defaults.databasePath}
+  --catalog <path>      catalog seed, loaded only into
+                        an empty database               CATALOG_PATH   default server/store/catalog-seed.json
+  --web-root <path>     built web app to serve          WEB_ROOT       default dist/web
+  -h, --help            show this help
+
+Environment only:
+  TALLY_AUDITOR_PASSWORD  the auditor's password, used when the database is created; if unset, one
+                          is generated and printed once
+
+The web app is at http://<host>:<port>/ and the WebSocket endpoint at ws://<host>:<port>/ws.
+`;
+
+export type ParsedCommandLine = { help: true } | { help: false; options: TallyServerOptions };
+
+/** Command-line flags win over environment variables, which win over defaults. */
+export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedCommandLine {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      database: { type: 'string' },
+      catalog: { type: 'string' },
+      'web-root': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return { help: true };
+  return {
+    help: false,
+    options: {
+      host: values.host ?? env.HOST ?? defaults.host,
+      port: parsePort(values.port ?? env.PORT ?? String(defaults.port)),
+      databasePath: values.database ?? env.DATABASE_PATH ?? defaults.databasePath,
+      catalogPath: values.catalog ?? env.CATALOG_PATH ?? defaults.catalogPath,
+      webRoot: values['web-root'] ?? env.WEB_ROOT ?? defaults.webRoot,
+      auditorPassword: parseAuditorPassword(env.TALLY_AUDITOR_PASSWORD),
+    },
+  };
+}
+
+function parseAuditorPassword(text: string | undefined): string | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (text.length < passwordLengthMin || text.length > passwordLengthMax) {
+    throw new Error(`TALLY_AUDITOR_PASSWORD must be ${passwordLengthMin} to ${passwordLengthMax} characters`);
+  }
+  return text;
+}
+
+function parsePort(text: string): number {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`port must be a whole number from 0 to 65535, got "${text}"`);
+  }
+  return port;
+}

@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { WebSocket } from 'ws';
+import { clientDrainCheckIntervalMs, clientSendBufferBytesHardMax, clientSendBufferBytesMax } from '../../shared/limits.ts';
+import { closeCodes, type Changes, type ProductView } from '../../shared/protocol.ts';
+import { ClientConnection } from './client-connection.ts';
+
+/**
+ * A stand-in for a ws socket whose buffer fill we control: a real socket only backs up when
+ * the kernel's buffers are full, which a unit test cannot arrange reliably.
+ */
+class FakeSocket {
+  readonly OPEN = 1;
+  readyState = 1;
+  bufferedAmount = 0;
+  readonly sent: string[] = [];
+  closedWith: number | null = null;
+  send(text: string) {
+    this.sent.push(text);
+  }
+  close(code: number) {
+    this.closedWith = code;
+    this.readyState = 3;
+  }
+}
+
+const lamp = (stock: number, version: number): ProductView => ({
+  id: 1, name: 'Lamp', description: '', emoji: '', priceCents: 100, stock, version,
+});
+const rug = (stock: number, version: number): ProductView => ({ ...lamp(stock, version), id: 2, name: 'Rug' });
+
+function deliver(client: ClientConnection, seq: number, products: ProductView[]) {
+  const frame: Changes = { type: 'changes', seq, products };
+  client.deliverChanges(JSON.stringify(frame), seq, { products, accounts: [], transactions: [] });
+}
+
+let socket: FakeSocket;
+let client: ClientConnection;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  socket = new FakeSocket();
+  client = new ClientConnection(socket as unknown as WebSocket);
+});
+
+afterEach(() => {
+  client.dispose();
+  vi.useRealTimers();
+});
+
+describe('per-client conflation', () => {
+  it('sends the shared frame text as is to a client that keeps up', () => {
+    deliver(client, 7, [lamp(4, 2)]);
+    expect(socket.sent).toEqual([JSON.stringify({ type: 'changes', seq: 7, products: [lamp(4, 2)] })]);
+  });
+
+  it('gives a slow client only the latest state of each entity, once it drains', () => {
+    socket.bufferedAmount = clientSendBufferBytesMax + 1;
+    for (let seq = 10; seq < 110; seq += 1) deliver(client, seq, [lamp(1000 - seq, seq)]);
+    deliver(client, 110, [rug(3, 9)]);
+    expect(socket.sent).toHaveLength(0);
+
+    vi.advanceTimersByTime(clientDrainCheckIntervalMs * 3);
+    expect(socket.sent).toHaveLength(0);
+
+    socket.bufferedAmount = 0;
+    vi.advanceTimersByTime(clientDrainCheckIntervalMs);
+    expect(socket.sent).toHaveLength(1);
+    const frame = JSON.parse(socket.sent[0]!) as Changes;
+    expect(frame.seq).toBe(110);
+    expect(frame.products).toEqual([lamp(891, 109), rug(3, 9)]);
+  });
+
+  it('keeps order: while changes are pending, new ones join them instead of overtaking', () => {
+    socket.bufferedAmount = clientSendBufferBytesMax + 1;
+    deliver(client, 1, [lamp(5, 2)]);
+    socket.bufferedAmount = 0;
+    deliver(client, 2, [lamp(4, 3)]);
+    expect(socket.sent).toHaveLength(0);
+    vi.advanceTimersByTime(clientDrainCheckIntervalMs);
+    expect((JSON.parse(socket.sent[0]!) as Changes).products).toEqual([lamp(4, 3)]);
+  });
+
+  it('disconnects a client that stopped reading altogether', () => {
+    socket.bufferedAmount = clientSendBufferBytesHardMax + 1;
+    client.send({ type: 'error', requestId: null, code: 'internal', message: 'x' });
+    expect(socket.closedWith).toBe(closeCodes.slowConsumer);
+    expect(socket.sent).toHaveLength(0);
+  });
+});

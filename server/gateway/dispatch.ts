@@ -1,0 +1,189 @@
+import type { ClientMessage, ServerMessage, UserView } from '../../shared/protocol.ts';
+import type { BankOperations } from '../bank/bank-operations.ts';
+import type { StoreOperations } from '../store/store-operations.ts';
+import type { Committed, Outcome } from '../storage/unit-of-work.ts';
+import type { UserOperations } from '../users/user-operations.ts';
+import type { ClientConnection } from './client-connection.ts';
+import { errorFrame } from './frames.ts';
+
+export interface Services {
+  store: StoreOperations;
+  users: UserOperations;
+  bank: BankOperations;
+  lastCommittedSeq: () => number;
+}
+
+type MessageOf<Prefix extends string> = Extract<ClientMessage, { type: `${Prefix}${string}` }>;
+type StoreMessage = Exclude<ClientMessage, MessageOf<'auth.'> | MessageOf<'bank.'> | MessageOf<'audit.'>>;
+
+/**
+ * Routes one valid message to its operation and turns the outcome into the reply.
+ * Operations resolve only once durable, so a `result` always reports committed state.
+ */
+export function dispatch(client: ClientConnection, message: ClientMessage, services: Services): Promise<ServerMessage> {
+  if (message.type.startsWith('auth.')) return dispatchAuth(client, message as MessageOf<'auth.'>, services);
+  if (message.type.startsWith('bank.')) return dispatchBank(client, message as MessageOf<'bank.'>, services);
+  if (message.type.startsWith('audit.')) return dispatchAudit(client, message as MessageOf<'audit.'>, services);
+  return dispatchStore(client, message as StoreMessage, services);
+}
+
+function replyOutcome<T>(requestId: string, outcome: Outcome<T>, seq: number): ServerMessage {
+  if (outcome.ok) return { type: 'result', requestId, seq, result: outcome.value };
+  const { code, message, details } = outcome.failure;
+  return errorFrame(requestId, code, message, details);
+}
+
+const replyCommitted = <T>(requestId: string, { outcome, seq }: Committed<T>) => replyOutcome(requestId, outcome, seq);
+const replyRead = (requestId: string, services: Services, result: unknown): ServerMessage => ({
+  type: 'result',
+  requestId,
+  seq: services.lastCommittedSeq(),
+  result,
+});
+
+async function dispatchStore(client: ClientConnection, message: StoreMessage, services: Services): Promise<ServerMessage> {
+  const { requestId } = message;
+  const { store } = services;
+  switch (message.type) {
+    case 'ping':
+      return replyRead(requestId, services, {});
+    case 'catalog.sync': {
+      const { seq, products } = await store.snapshot();
+      return { type: 'result', requestId, seq, result: { products } };
+    }
+    case 'session.start': {
+      if (client.shopper !== null) return alreadyShopping(requestId);
+      const committed = await store.startSession(message.name, message.address);
+      if (committed.outcome.ok) client.shopper = committed.outcome.value.shopper;
+      return replyCommitted(requestId, committed);
+    }
+    case 'session.resume': {
+      if (client.shopper !== null) return alreadyShopping(requestId);
+      const outcome = await store.resumeSession(message.sessionToken);
+      if (outcome.ok) client.shopper = outcome.value.shopper;
+      return replyOutcome(requestId, outcome, services.lastCommittedSeq());
+    }
+  }
+  const shopper = client.shopper;
+  if (shopper === null) return errorFrame(requestId, 'not_signed_in', 'Start a shopper session (name and address) first.');
+  switch (message.type) {
+    case 'cart.add':
+      return replyCommitted(requestId, await store.changeCartLine(shopper.id, message.productId, message.quantity, 'add'));
+    case 'cart.set':
+      return replyCommitted(requestId, await store.changeCartLine(shopper.id, message.productId, message.quantity, 'set'));
+    case 'cart.clear':
+      return replyCommitted(requestId, await store.clearCart(shopper.id));
+    case 'checkout':
+      return replyCommitted(requestId, await store.checkout(shopper, message.expectedTotalCents));
+    case 'orders.list':
+      return replyRead(requestId, services, { orders: await store.listOrders(shopper.id) });
+    default:
+      return assertNever(message);
+  }
+}
+
+async function dispatchAuth(client: ClientConnection, message: MessageOf<'auth.'>, services: Services): Promise<ServerMessage> {
+  const { requestId } = message;
+  const { users } = services;
+  if (message.type === 'auth.signOut') {
+    if (client.user === null || client.userSessionToken === null) return notAuthenticated(requestId);
+    const committed = await users.signOut(client.userSessionToken);
+    client.user = null;
+    client.userSessionToken = null;
+    return replyCommitted(requestId, committed);
+  }
+  if (client.user !== null) {
+    return errorFrame(requestId, 'already_signed_in', `This tab is signed in as ${client.user.username}; sign out first.`);
+  }
+  switch (message.type) {
+    case 'auth.register': {
+      const committed = await users.register(message.username, message.password);
+      if (committed.outcome.ok) signIn(client, committed.outcome.value.user, committed.outcome.value.sessionToken);
+      return replyCommitted(requestId, committed);
+    }
+    case 'auth.signIn': {
+      const attempt = await users.signIn(message.username, message.password);
+      if (!attempt.ok) return replyOutcome(requestId, attempt, services.lastCommittedSeq());
+      const committed = attempt.value;
+      if (committed.outcome.ok) signIn(client, committed.outcome.value.user, committed.outcome.value.sessionToken);
+      return replyCommitted(requestId, committed);
+    }
+    case 'auth.resume': {
+      const outcome = await users.resume(message.sessionToken);
+      if (outcome.ok) signIn(client, outcome.value.user, message.sessionToken);
+      return replyOutcome(requestId, outcome, services.lastCommittedSeq());
+    }
+    default:
+      return assertNever(message);
+  }
+}
+
+function signIn(client: ClientConnection, user: UserView, sessionToken: string): void {
+  client.user = user;
+  client.userSessionToken = sessionToken;
+}
+
+async function dispatchBank(client: ClientConnection, message: MessageOf<'bank.'>, services: Services): Promise<ServerMessage> {
+  const { requestId } = message;
+  const user = client.user;
+  if (user === null) return notAuthenticated(requestId);
+  if (user.role === 'auditor') return errorFrame(requestId, 'forbidden', 'The auditor may only audit; customers move money.');
+  const { bank } = services;
+  switch (message.type) {
+    case 'bank.openAccount':
+      return replyCommitted(requestId, await bank.openAccount(user, message.kind, message.amountCents, requestId));
+    case 'bank.deposit':
+      return replyCommitted(requestId, await bank.deposit(user, message.accountNumber, message.amountCents, requestId));
+    case 'bank.withdraw':
+      return replyCommitted(requestId, await bank.withdraw(user, message.accountNumber, message.amountCents, requestId));
+    case 'bank.transfer':
+      return replyCommitted(
+        requestId,
+        await bank.transfer(user, message.fromAccountNumber, message.toAccountNumber, message.amountCents, requestId),
+      );
+    case 'bank.payLoanByCheck':
+      return replyCommitted(requestId, await bank.payLoanByCheck(user, message.loanAccountNumber, message.amountCents, requestId));
+    case 'bank.payLoanByTransfer':
+      return replyCommitted(
+        requestId,
+        await bank.payLoanByTransfer(user, message.fromAccountNumber, message.loanAccountNumber, message.amountCents, requestId),
+      );
+    case 'bank.accounts':
+      return replyRead(requestId, services, await bank.accounts(user));
+    case 'bank.history':
+      return replyOutcome(requestId, await bank.history(user, message), services.lastCommittedSeq());
+    default:
+      return assertNever(message);
+  }
+}
+
+async function dispatchAudit(client: ClientConnection, message: MessageOf<'audit.'>, services: Services): Promise<ServerMessage> {
+  const { requestId } = message;
+  if (client.user === null) return notAuthenticated(requestId);
+  if (client.user.role !== 'auditor') return errorFrame(requestId, 'forbidden', 'Only the auditor may see the audit views.');
+  const { bank } = services;
+  switch (message.type) {
+    case 'audit.holders':
+      return replyRead(requestId, services, await bank.auditHolders());
+    case 'audit.history':
+      return replyOutcome(requestId, await bank.auditHistory(message), services.lastCommittedSeq());
+    case 'audit.check': {
+      const report = await bank.auditCheck();
+      return { type: 'result', requestId, seq: report.seq, result: { report } };
+    }
+    default:
+      return assertNever(message);
+  }
+}
+
+function alreadyShopping(requestId: string): ServerMessage {
+  return errorFrame(requestId, 'already_signed_in', 'This connection already has a shopper session; open a new tab for another shopper.');
+}
+
+function notAuthenticated(requestId: string): ServerMessage {
+  return errorFrame(requestId, 'not_authenticated', 'Sign in (or register) first.');
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled message ${JSON.stringify(value)}`);
+}

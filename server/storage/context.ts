@@ -1,0 +1,16 @@
+import type { BankRepository } from '../bank/bank-repository.ts';
+import type { StoreRepository } from '../store/store-repository.ts';
+import type { ChangeRecorder } from './unit-of-work.ts';
+
+/**
+ * What an operation may touch inside the unit of work. It must await nothing but these:
+ * any other wait would hold the batch's transaction open across event-loop turns.
+ */
+export interface TallyContext {
+  store: StoreRepository;
+  bank: BankRepository;
+  changes: ChangeRecorder;
+  now: () => Date;
+  /** The sequence number this unit of work will commit with (for reads: the last committed one). */
+  commitSeq: number;
+}

@@ -1,0 +1,117 @@
+/**
+ * Schema migrations, applied in order; the database's `user_version` counts those applied.
+ * Never edit a migration that has shipped: add a new one.
+ *
+ * Constraints restate the invariants so the database itself refuses a bug:
+ * stock and quantities are never negative, versions start at 1.
+ */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+  ) STRICT;
+  INSERT INTO meta (key, value) VALUES ('commit_seq', 0);
+
+  CREATE TABLE products (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT    NOT NULL,
+    description TEXT    NOT NULL,
+    emoji       TEXT    NOT NULL,
+    price_cents INTEGER NOT NULL CHECK (price_cents >= 0),
+    stock       INTEGER NOT NULL CHECK (stock >= 0),
+    version     INTEGER NOT NULL CHECK (version >= 1)
+  ) STRICT;
+
+  CREATE TABLE shoppers (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    address    TEXT NOT NULL,
+    token_hash BLOB NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE cart_lines (
+    shopper_id INTEGER NOT NULL REFERENCES shoppers (id),
+    product_id INTEGER NOT NULL REFERENCES products (id),
+    quantity   INTEGER NOT NULL CHECK (quantity > 0),
+    PRIMARY KEY (shopper_id, product_id)
+  ) STRICT;
+
+  CREATE TABLE orders (
+    id           INTEGER PRIMARY KEY,
+    shopper_id   INTEGER NOT NULL REFERENCES shoppers (id),
+    ship_name    TEXT    NOT NULL,
+    ship_address TEXT    NOT NULL,
+    total_cents  INTEGER NOT NULL CHECK (total_cents >= 0),
+    placed_at    TEXT    NOT NULL
+  ) STRICT;
+  CREATE INDEX orders_by_shopper ON orders (shopper_id, id);
+
+  CREATE TABLE order_lines (
+    order_id         INTEGER NOT NULL REFERENCES orders (id),
+    product_id       INTEGER NOT NULL REFERENCES products (id),
+    name             TEXT    NOT NULL,
+    unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0),
+    quantity         INTEGER NOT NULL CHECK (quantity > 0),
+    PRIMARY KEY (order_id, product_id)
+  ) STRICT;
+  `,
+  `
+  CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE,
+    password_hash BLOB NOT NULL,
+    password_salt BLOB NOT NULL,
+    role          TEXT NOT NULL CHECK (role IN ('customer', 'auditor')),
+    created_at    TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE user_sessions (
+    token_hash BLOB PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id),
+    created_at TEXT NOT NULL
+  ) STRICT;
+
+  -- Checking and savings are credit-normal (the bank owes the owner the balance); loans and the
+  -- system cash account are debit-normal (owed to the bank / held by it). Entries are signed:
+  -- debit > 0, credit < 0, and each account's balance = its normal sign x the sum of its entries.
+  CREATE TABLE accounts (
+    id            INTEGER PRIMARY KEY,
+    number        TEXT    NOT NULL UNIQUE,
+    kind          TEXT    NOT NULL CHECK (kind IN ('checking', 'savings', 'loan', 'system')),
+    owner_user_id INTEGER REFERENCES users (id),
+    balance_cents INTEGER NOT NULL,
+    version       INTEGER NOT NULL CHECK (version >= 1),
+    opened_at     TEXT    NOT NULL,
+    CHECK (kind = 'system' OR (owner_user_id IS NOT NULL AND balance_cents >= 0))
+  ) STRICT;
+  CREATE INDEX accounts_by_owner ON accounts (owner_user_id);
+
+  CREATE TABLE ledger_transactions (
+    id              INTEGER PRIMARY KEY,
+    kind            TEXT    NOT NULL,
+    amount_cents    INTEGER NOT NULL CHECK (amount_cents >= 0),
+    from_account_id INTEGER REFERENCES accounts (id),
+    to_account_id   INTEGER REFERENCES accounts (id),
+    user_id         INTEGER NOT NULL REFERENCES users (id),
+    request_id      TEXT,
+    created_at      TEXT    NOT NULL,
+    commit_seq      INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX ledger_transactions_by_kind ON ledger_transactions (kind, id);
+
+  CREATE TABLE ledger_entries (
+    id             INTEGER PRIMARY KEY,
+    transaction_id INTEGER NOT NULL REFERENCES ledger_transactions (id),
+    account_id     INTEGER NOT NULL REFERENCES accounts (id),
+    amount_cents   INTEGER NOT NULL CHECK (amount_cents <> 0)
+  ) STRICT;
+  CREATE INDEX ledger_entries_by_account ON ledger_entries (account_id, transaction_id);
+  CREATE INDEX ledger_entries_by_transaction ON ledger_entries (transaction_id);
+
+  -- Money entering or leaving the bank passes through this account.
+  INSERT INTO accounts (id, number, kind, owner_user_id, balance_cents, version, opened_at)
+  VALUES (1, '00000001', 'system', NULL, 0, 1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+  `,
+];

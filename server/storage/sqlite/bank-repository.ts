@@ -1,0 +1,293 @@
+import type { AccountKind, TransactionKind, TransactionView, UserView } from '../../../shared/protocol.ts';
+import type { BankRepository, HistoryFilter, LedgerFindings, LedgerTotals, RecordedMovement, StoredCredentials } from '../../bank/bank-repository.ts';
+import { type AccountState, type LedgerAccountKind, type MovementPlan, balanceAfter } from '../../bank/rules.ts';
+import type Database from 'better-sqlite3';
+import type { SqliteDatabase } from '../database.ts';
+
+const cashAccountId = 1;
+/** Customer account numbers are this plus the row id: 8 digits, never reused. */
+const accountNumberBase = 10_000_000;
+
+interface AccountRow {
+  id: number;
+  number: string;
+  kind: LedgerAccountKind;
+  owner_user_id: number | null;
+  owner_username: string | null;
+  balance_cents: number;
+  version: number;
+  opened_at: string;
+}
+
+interface TransactionRow {
+  id: number;
+  kind: TransactionKind;
+  amount_cents: number;
+  from_number: string | null;
+  to_number: string | null;
+  username: string;
+  created_at: string;
+  commit_seq: number;
+}
+
+const accountColumns = `a.id, a.number, a.kind, a.owner_user_id, u.username AS owner_username,
+  a.balance_cents, a.version, a.opened_at
+  FROM accounts a LEFT JOIN users u ON u.id = a.owner_user_id`;
+
+function accountState(row: AccountRow): AccountState {
+  return {
+    id: row.id,
+    number: row.number,
+    kind: row.kind,
+    ownerUserId: row.owner_user_id,
+    ownerUsername: row.owner_username ?? 'Tally Bank',
+    balanceCents: row.balance_cents,
+    version: row.version,
+    openedAt: row.opened_at,
+  };
+}
+
+/** The bank's tables in SQLite; statements prepared once, synchronous underneath. */
+export class SqliteBankRepository implements BankRepository {
+  readonly #database: SqliteDatabase;
+  readonly #statements;
+  /** History queries vary with their filters; each shape is prepared once. */
+  readonly #preparedByText = new Map<string, Database.Statement<Array<string | number>, unknown>>();
+
+  constructor(database: SqliteDatabase) {
+    this.#database = database;
+    this.#statements = {
+      createUser: database.prepare<[string, Buffer, Buffer, string, string], { id: number }>(
+        `INSERT INTO users (username, password_hash, password_salt, role, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (username) DO NOTHING RETURNING id`,
+      ),
+      findCredentials: database.prepare<[string], { id: number; username: string; role: UserView['role']; password_hash: Buffer; password_salt: Buffer }>(
+        'SELECT id, username, role, password_hash, password_salt FROM users WHERE username = ?',
+      ),
+      hasAuditor: database.prepare<[], { found: number }>("SELECT EXISTS (SELECT 1 FROM users WHERE role = 'auditor') AS found"),
+      createSession: database.prepare('INSERT INTO user_sessions (token_hash, user_id, created_at) VALUES (?, ?, ?)'),
+      findUserBySession: database.prepare<[Buffer], UserView>(
+        'SELECT u.id, u.username, u.role FROM user_sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?',
+      ),
+      deleteSession: database.prepare('DELETE FROM user_sessions WHERE token_hash = ?'),
+      accountById: database.prepare<[number], AccountRow>(`SELECT ${accountColumns} WHERE a.id = ?`),
+      accountByNumber: database.prepare<[string], AccountRow>(`SELECT ${accountColumns} WHERE a.number = ?`),
+      countAccounts: database.prepare<[number], { count: number }>('SELECT COUNT(*) AS count FROM accounts WHERE owner_user_id = ?'),
+      insertAccount: database.prepare<[string, string, number, string], { id: number }>(
+        `INSERT INTO accounts (number, kind, owner_user_id, balance_cents, version, opened_at) VALUES (?, ?, ?, 0, 1, ?) RETURNING id`,
+      ),
+      numberAccount: database.prepare('UPDATE accounts SET number = ? WHERE id = ?'),
+      listAccounts: database.prepare<[number], AccountRow>(`SELECT ${accountColumns} WHERE a.owner_user_id = ? ORDER BY a.id`),
+      listCustomerAccounts: database.prepare<[], AccountRow>(`SELECT ${accountColumns} WHERE a.kind <> 'system' ORDER BY a.id`),
+      listCustomers: database.prepare<[], UserView>("SELECT id, username, role FROM users WHERE role = 'customer' ORDER BY username"),
+      insertTransaction: database.prepare<[string, number, number | null, number | null, number, string | null, string, number], { id: number }>(
+        `INSERT INTO ledger_transactions (kind, amount_cents, from_account_id, to_account_id, user_id, request_id, created_at, commit_seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      ),
+      insertEntry: database.prepare('INSERT INTO ledger_entries (transaction_id, account_id, amount_cents) VALUES (?, ?, ?)'),
+      moveBalance: database.prepare<[number, number, number, number]>(
+        'UPDATE accounts SET balance_cents = ?, version = version + 1 WHERE id = ? AND balance_cents = ? AND version = ?',
+      ),
+      username: database.prepare<[number], { username: string }>('SELECT username FROM users WHERE id = ?'),
+      totals: database.prepare<[], { deposits: number; loans: number }>(
+        `SELECT COALESCE(SUM(CASE WHEN kind IN ('checking', 'savings') THEN balance_cents END), 0) AS deposits,
+                COALESCE(SUM(CASE WHEN kind = 'loan' THEN balance_cents END), 0) AS loans
+         FROM accounts`,
+      ),
+      countLedger: database.prepare<[], LedgerTotals>(
+        `SELECT (SELECT COUNT(*) FROM ledger_transactions) AS transactions,
+                (SELECT COUNT(*) FROM ledger_entries) AS entries,
+                (SELECT COUNT(*) FROM accounts) AS accounts`,
+      ),
+      unbalanced: database.prepare<[], { transactionId: number; sumCents: number }>(
+        `SELECT transaction_id AS transactionId, SUM(amount_cents) AS sumCents FROM ledger_entries
+         GROUP BY transaction_id HAVING SUM(amount_cents) <> 0 LIMIT 100`,
+      ),
+      tooFewEntries: database.prepare<[], { id: number }>(
+        `SELECT t.id FROM ledger_transactions t LEFT JOIN ledger_entries e ON e.transaction_id = t.id
+         WHERE t.amount_cents > 0 GROUP BY t.id HAVING COUNT(e.id) < 2 LIMIT 100`,
+      ),
+      balanceMismatches: database.prepare<[], { number: string; balanceCents: number; entriesCents: number }>(
+        `SELECT a.number, a.balance_cents AS balanceCents,
+                (CASE WHEN a.kind IN ('loan', 'system') THEN 1 ELSE -1 END) * COALESCE(SUM(e.amount_cents), 0) AS entriesCents
+         FROM accounts a LEFT JOIN ledger_entries e ON e.account_id = a.id
+         GROUP BY a.id HAVING balanceCents <> entriesCents LIMIT 100`,
+      ),
+      negativeBalances: database.prepare<[], { number: string; balanceCents: number }>(
+        "SELECT number, balance_cents AS balanceCents FROM accounts WHERE kind <> 'system' AND balance_cents < 0 LIMIT 100",
+      ),
+    };
+  }
+
+  async createUser(username: string, passwordHash: Buffer, passwordSalt: Buffer, role: UserView['role'], createdAt: string): Promise<UserView | undefined> {
+    const row = this.#statements.createUser.get(username, passwordHash, passwordSalt, role, createdAt);
+    return row === undefined ? undefined : { id: row.id, username, role };
+  }
+
+  async findCredentials(username: string): Promise<StoredCredentials | undefined> {
+    const row = this.#statements.findCredentials.get(username);
+    if (row === undefined) return undefined;
+    return { user: { id: row.id, username: row.username, role: row.role }, passwordHash: row.password_hash, passwordSalt: row.password_salt };
+  }
+
+  async hasAuditor(): Promise<boolean> {
+    return this.#statements.hasAuditor.get()!.found === 1;
+  }
+
+  async createSession(tokenHash: Buffer, userId: number, createdAt: string): Promise<void> {
+    this.#statements.createSession.run(tokenHash, userId, createdAt);
+  }
+
+  async findUserBySession(tokenHash: Buffer): Promise<UserView | undefined> {
+    return this.#statements.findUserBySession.get(tokenHash);
+  }
+
+  async deleteSession(tokenHash: Buffer): Promise<void> {
+    this.#statements.deleteSession.run(tokenHash);
+  }
+
+  async cashAccount(): Promise<AccountState> {
+    return accountState(this.#statements.accountById.get(cashAccountId)!);
+  }
+
+  async findAccount(number: string): Promise<AccountState | undefined> {
+    const row = this.#statements.accountByNumber.get(number);
+    return row === undefined ? undefined : accountState(row);
+  }
+
+  async countAccounts(ownerUserId: number): Promise<number> {
+    return this.#statements.countAccounts.get(ownerUserId)!.count;
+  }
+
+  async openAccount(kind: AccountKind, ownerUserId: number, openedAt: string): Promise<AccountState> {
+    const placeholder = `pending-${ownerUserId}-${openedAt}`;
+    const { id } = this.#statements.insertAccount.get(placeholder, kind, ownerUserId, openedAt)!;
+    this.#statements.numberAccount.run(String(accountNumberBase + id), id);
+    return accountState(this.#statements.accountById.get(id)!);
+  }
+
+  async listAccounts(ownerUserId: number): Promise<AccountState[]> {
+    return this.#statements.listAccounts.all(ownerUserId).map(accountState);
+  }
+
+  async listCustomerAccounts(): Promise<AccountState[]> {
+    return this.#statements.listCustomerAccounts.all().map(accountState);
+  }
+
+  async listCustomers(): Promise<UserView[]> {
+    return this.#statements.listCustomers.all();
+  }
+
+  async record(movement: MovementPlan, userId: number, requestId: string | null, createdAt: string, commitSeq: number): Promise<RecordedMovement> {
+    const { id } = this.#statements.insertTransaction.get(
+      movement.kind, movement.amountCents, movement.from?.id ?? null, movement.to?.id ?? null, userId, requestId, createdAt, commitSeq,
+    )!;
+    const accounts: AccountState[] = [];
+    for (const { account, amountCents } of movement.postings) {
+      this.#statements.insertEntry.run(id, account.id, amountCents);
+      const newBalance = balanceAfter(account, amountCents);
+      const moved = this.#statements.moveBalance.run(newBalance, account.id, account.balanceCents, account.version);
+      // The caller holds this account's lock and read it in this transaction: it cannot have moved.
+      if (moved.changes !== 1) throw new Error(`account ${account.number} changed under its lock`);
+      accounts.push({ ...account, balanceCents: newBalance, version: account.version + 1 });
+    }
+    const transaction: TransactionView = {
+      id,
+      kind: movement.kind,
+      amountCents: movement.amountCents,
+      fromAccountNumber: movement.from?.number ?? null,
+      toAccountNumber: movement.to?.number ?? null,
+      username: this.#statements.username.get(userId)!.username,
+      createdAt,
+      seq: commitSeq,
+      entries: movement.postings.map(({ account, amountCents }) => ({ accountNumber: account.number, amountCents })),
+    };
+    return { transaction, accounts };
+  }
+
+  async history(filter: HistoryFilter): Promise<TransactionView[]> {
+    const conditions: string[] = [];
+    const parameters: Array<string | number> = [];
+    if (filter.beforeId !== undefined) {
+      conditions.push('t.id < ?');
+      parameters.push(filter.beforeId);
+    }
+    if (filter.kind !== undefined) {
+      conditions.push('t.kind = ?');
+      parameters.push(filter.kind);
+    }
+    if (filter.accountId !== undefined) {
+      conditions.push('EXISTS (SELECT 1 FROM ledger_entries e WHERE e.transaction_id = t.id AND e.account_id = ?)');
+      parameters.push(filter.accountId);
+    }
+    if (filter.ownerUserId !== undefined) {
+      conditions.push(
+        'EXISTS (SELECT 1 FROM ledger_entries e JOIN accounts a ON a.id = e.account_id WHERE e.transaction_id = t.id AND a.owner_user_id = ?)',
+      );
+      parameters.push(filter.ownerUserId);
+    }
+    const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+    const rows = this.#prepared<TransactionRow>(
+        `SELECT t.id, t.kind, t.amount_cents, f.number AS from_number, d.number AS to_number, u.username, t.created_at, t.commit_seq
+         FROM ledger_transactions t
+         JOIN users u ON u.id = t.user_id
+         LEFT JOIN accounts f ON f.id = t.from_account_id
+         LEFT JOIN accounts d ON d.id = t.to_account_id
+         ${where} ORDER BY t.id DESC LIMIT ?`,
+      ).all(...parameters, filter.limit);
+    return this.#withEntries(rows);
+  }
+
+  #withEntries(rows: readonly TransactionRow[]): TransactionView[] {
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    const entries = this.#prepared<{ transaction_id: number; number: string; amount_cents: number }>(
+      `SELECT e.transaction_id, a.number, e.amount_cents FROM ledger_entries e JOIN accounts a ON a.id = e.account_id
+       WHERE e.transaction_id IN (${ids.map(() => '?').join(', ')}) ORDER BY e.id`,
+    ).all(...ids);
+    const byTransaction = new Map<number, Array<{ accountNumber: string; amountCents: number }>>();
+    for (const entry of entries) {
+      const list = byTransaction.get(entry.transaction_id) ?? [];
+      list.push({ accountNumber: entry.number, amountCents: entry.amount_cents });
+      byTransaction.set(entry.transaction_id, list);
+    }
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      amountCents: row.amount_cents,
+      fromAccountNumber: row.from_number,
+      toAccountNumber: row.to_number,
+      username: row.username,
+      createdAt: row.created_at,
+      seq: row.commit_seq,
+      entries: byTransaction.get(row.id) ?? [],
+    }));
+  }
+
+  #prepared<Row>(text: string): Database.Statement<Array<string | number>, Row> {
+    let statement = this.#preparedByText.get(text);
+    if (statement === undefined) {
+      statement = this.#database.prepare<Array<string | number>, unknown>(text);
+      this.#preparedByText.set(text, statement);
+    }
+    return statement as Database.Statement<Array<string | number>, Row>;
+  }
+
+  async totals(): Promise<{ depositsCents: number; loansOwedCents: number }> {
+    const { deposits, loans } = this.#statements.totals.get()!;
+    return { depositsCents: deposits, loansOwedCents: loans };
+  }
+
+  async countLedger(): Promise<LedgerTotals> {
+    return this.#statements.countLedger.get()!;
+  }
+
+  async findings(): Promise<LedgerFindings> {
+    return {
+      unbalancedTransactions: this.#statements.unbalanced.all(),
+      transactionsWithTooFewEntries: this.#statements.tooFewEntries.all().map((row) => row.id),
+      balancesNotMatchingEntries: this.#statements.balanceMismatches.all(),
+      negativeBalances: this.#statements.negativeBalances.all(),
+    };
+  }
+}

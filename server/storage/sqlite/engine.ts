@@ -1,0 +1,68 @@
+import type { SqliteDatabase } from '../database.ts';
+import type { ChangeRecorder, TransactionEngine } from '../unit-of-work.ts';
+import type { TallyContext } from '../context.ts';
+import { SqliteBankRepository } from './bank-repository.ts';
+import { SqliteStoreRepository } from './store-repository.ts';
+
+/** Transaction control for the unit of work on one SQLite connection. */
+export class SqliteEngine implements TransactionEngine<TallyContext> {
+  readonly #statements;
+  readonly #store: SqliteStoreRepository;
+  readonly #bank: SqliteBankRepository;
+  readonly #database: SqliteDatabase;
+  #committedSeq: number;
+
+  constructor(database: SqliteDatabase) {
+    this.#database = database;
+    this.#statements = {
+      begin: database.prepare('BEGIN IMMEDIATE'),
+      savepoint: database.prepare('SAVEPOINT operation'),
+      release: database.prepare('RELEASE operation'),
+      rollbackTo: database.prepare('ROLLBACK TO operation'),
+      commit: database.prepare('COMMIT'),
+      rollback: database.prepare('ROLLBACK'),
+      writeSeq: database.prepare("UPDATE meta SET value = ? WHERE key = 'commit_seq'"),
+      readSeq: database.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'commit_seq'"),
+    };
+    this.#store = new SqliteStoreRepository(database);
+    this.#bank = new SqliteBankRepository(database);
+    this.#committedSeq = this.#statements.readSeq.get()!.value;
+  }
+
+  begin(): void {
+    this.#statements.begin.run();
+  }
+
+  savepoint(): void {
+    this.#statements.savepoint.run();
+  }
+
+  release(): void {
+    this.#statements.release.run();
+  }
+
+  rollbackToSavepoint(): void {
+    this.#statements.rollbackTo.run();
+    this.#statements.release.run();
+  }
+
+  commit(seq: number): void {
+    if (seq !== this.#committedSeq + 1) throw new Error(`commit seq ${seq} does not follow ${this.#committedSeq}`);
+    this.#statements.writeSeq.run(seq);
+    this.#statements.commit.run();
+    this.#committedSeq = seq;
+  }
+
+  rollback(): void {
+    // SQLite may already have rolled the transaction back itself (SQLITE_FULL, SQLITE_IOERR).
+    if (this.#database.inTransaction) this.#statements.rollback.run();
+  }
+
+  lastCommittedSeq(): number {
+    return this.#committedSeq;
+  }
+
+  context(changes: ChangeRecorder, commitSeq: number): TallyContext {
+    return { store: this.#store, bank: this.#bank, changes, now: () => new Date(), commitSeq };
+  }
+}

@@ -1,0 +1,179 @@
+import type { OrderView, ProductView, ShopperView } from '../../../shared/protocol.ts';
+import type { CartLineRow, NewOrder, NewProduct, StoreRepository } from '../../store/store-repository.ts';
+import type { SqliteDatabase } from '../database.ts';
+
+interface ProductRow {
+  id: number;
+  name: string;
+  description: string;
+  emoji: string;
+  price_cents: number;
+  stock: number;
+  version: number;
+}
+
+interface OrderRow {
+  id: number;
+  ship_name: string;
+  ship_address: string;
+  total_cents: number;
+  placed_at: string;
+}
+
+interface OrderLineRow {
+  order_id: number;
+  product_id: number;
+  name: string;
+  unit_price_cents: number;
+  quantity: number;
+}
+
+function productView(row: ProductRow): ProductView {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    emoji: row.emoji,
+    priceCents: row.price_cents,
+    stock: row.stock,
+    version: row.version,
+  };
+}
+
+/** The store's tables in SQLite. Statements are prepared once; every call is synchronous underneath. */
+export class SqliteStoreRepository implements StoreRepository {
+  readonly #statements;
+
+  constructor(database: SqliteDatabase) {
+    this.#statements = {
+      listProducts: database.prepare<[], ProductRow>('SELECT * FROM products ORDER BY id'),
+      findProduct: database.prepare<[number], ProductRow>('SELECT * FROM products WHERE id = ?'),
+      insertProduct: database.prepare(
+        `INSERT INTO products (name, description, emoji, price_cents, stock, version)
+         VALUES (@name, @description, @emoji, @priceCents, @stock, 1)`,
+      ),
+      takeStock: database.prepare<[{ productId: number; quantity: number }], ProductRow>(
+        `UPDATE products SET stock = stock - @quantity, version = version + 1
+         WHERE id = @productId AND stock >= @quantity RETURNING *`,
+      ),
+      createShopper: database.prepare<[string, string, Buffer, string], { id: number }>(
+        'INSERT INTO shoppers (name, address, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id',
+      ),
+      findShopper: database.prepare<[Buffer], ShopperView>(
+        'SELECT id, name, address FROM shoppers WHERE token_hash = ?',
+      ),
+      cartLines: database.prepare<[number], CartLineRow>(
+        `SELECT c.product_id AS productId, p.name AS name, p.price_cents AS unitPriceCents,
+                c.quantity AS quantity, p.stock AS stock
+         FROM cart_lines c JOIN products p ON p.id = c.product_id
+         WHERE c.shopper_id = ? ORDER BY c.rowid`,
+      ),
+      upsertCartLine: database.prepare(
+        `INSERT INTO cart_lines (shopper_id, product_id, quantity) VALUES (?, ?, ?)
+         ON CONFLICT (shopper_id, product_id) DO UPDATE SET quantity = excluded.quantity`,
+      ),
+      deleteCartLine: database.prepare('DELETE FROM cart_lines WHERE shopper_id = ? AND product_id = ?'),
+      clearCart: database.prepare('DELETE FROM cart_lines WHERE shopper_id = ?'),
+      insertOrder: database.prepare<[number, string, string, number, string], { id: number }>(
+        `INSERT INTO orders (shopper_id, ship_name, ship_address, total_cents, placed_at)
+         VALUES (?, ?, ?, ?, ?) RETURNING id`,
+      ),
+      insertOrderLine: database.prepare(
+        `INSERT INTO order_lines (order_id, product_id, name, unit_price_cents, quantity)
+         VALUES (?, ?, ?, ?, ?)`,
+      ),
+      listOrders: database.prepare<[number, number], OrderRow>(
+        'SELECT * FROM orders WHERE shopper_id = ? ORDER BY id DESC LIMIT ?',
+      ),
+      orderLines: database.prepare<[number, number], OrderLineRow>(
+        `SELECT * FROM order_lines
+         WHERE order_id IN (SELECT id FROM orders WHERE shopper_id = ? ORDER BY id DESC LIMIT ?)
+         ORDER BY order_id, rowid`,
+      ),
+    };
+  }
+
+  async listProducts(): Promise<ProductView[]> {
+    return this.#statements.listProducts.all().map(productView);
+  }
+
+  async findProduct(productId: number): Promise<ProductView | undefined> {
+    const row = this.#statements.findProduct.get(productId);
+    return row === undefined ? undefined : productView(row);
+  }
+
+  async insertProducts(products: readonly NewProduct[]): Promise<void> {
+    for (const product of products) this.#statements.insertProduct.run(product);
+  }
+
+  async takeStock(productId: number, quantity: number): Promise<ProductView> {
+    const row = this.#statements.takeStock.get({ productId, quantity });
+    if (row === undefined) throw new Error(`takeStock: product ${productId} has fewer than ${quantity} in stock`);
+    return productView(row);
+  }
+
+  async createShopper(name: string, address: string, tokenHash: Buffer, createdAt: string): Promise<ShopperView> {
+    const { id } = this.#statements.createShopper.get(name, address, tokenHash, createdAt)!;
+    return { id, name, address };
+  }
+
+  async findShopperByTokenHash(tokenHash: Buffer): Promise<ShopperView | undefined> {
+    return this.#statements.findShopper.get(tokenHash);
+  }
+
+  async cartLines(shopperId: number): Promise<CartLineRow[]> {
+    return this.#statements.cartLines.all(shopperId);
+  }
+
+  async setCartLine(shopperId: number, productId: number, quantity: number): Promise<void> {
+    if (quantity === 0) this.#statements.deleteCartLine.run(shopperId, productId);
+    else this.#statements.upsertCartLine.run(shopperId, productId, quantity);
+  }
+
+  async clearCart(shopperId: number): Promise<void> {
+    this.#statements.clearCart.run(shopperId);
+  }
+
+  async insertOrder(order: NewOrder): Promise<OrderView> {
+    const { shopperId, shipTo, totalCents, placedAt } = order;
+    const { id } = this.#statements.insertOrder.get(shopperId, shipTo.name, shipTo.address, totalCents, placedAt)!;
+    for (const line of order.lines) {
+      this.#statements.insertOrderLine.run(id, line.productId, line.name, line.unitPriceCents, line.quantity);
+    }
+    return orderView({ id, ship_name: shipTo.name, ship_address: shipTo.address, total_cents: totalCents, placed_at: placedAt }, order.lines.map((line) => ({
+      order_id: id,
+      product_id: line.productId,
+      name: line.name,
+      unit_price_cents: line.unitPriceCents,
+      quantity: line.quantity,
+    })));
+  }
+
+  async listOrders(shopperId: number, limit: number): Promise<OrderView[]> {
+    const orders = this.#statements.listOrders.all(shopperId, limit);
+    if (orders.length === 0) return [];
+    const linesByOrder = new Map<number, OrderLineRow[]>();
+    for (const line of this.#statements.orderLines.all(shopperId, limit)) {
+      const lines = linesByOrder.get(line.order_id) ?? [];
+      lines.push(line);
+      linesByOrder.set(line.order_id, lines);
+    }
+    return orders.map((order) => orderView(order, linesByOrder.get(order.id) ?? []));
+  }
+}
+
+function orderView(order: OrderRow, lines: readonly OrderLineRow[]): OrderView {
+  return {
+    orderNumber: order.id,
+    placedAt: order.placed_at,
+    shipTo: { name: order.ship_name, address: order.ship_address },
+    totalCents: order.total_cents,
+    lines: lines.map((line) => ({
+      productId: line.product_id,
+      name: line.name,
+      unitPriceCents: line.unit_price_cents,
+      quantity: line.quantity,
+      lineTotalCents: line.unit_price_cents * line.quantity,
+    })),
+  };
+}

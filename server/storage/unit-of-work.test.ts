@@ -1,0 +1,424 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LockManager } from '../locks/lock-manager.ts';
+import type { TallyContext } from './context.ts';
+import { type SqliteDatabase, openDatabase } from './database.ts';
+import { OperationRunner } from './operation-runner.ts';
+import { SqliteEngine } from './sqlite/engine.ts';
+import {
+  type ChangedEntities,
+  type Committed,
+  type Operation,
+  StorageUnavailableError,
+  type Submission,
+  UnitOfWork,
+  fail,
+  succeed,
+} from './unit-of-work.ts';
+
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A real database file in a temp dir, its unit of work, and every commit it published. */
+class Harness {
+  readonly database: SqliteDatabase;
+  readonly unitOfWork: UnitOfWork<TallyContext>;
+  readonly commits: Array<{ seq: number; changes: ChangedEntities }> = [];
+  readonly operationErrors: unknown[] = [];
+
+  constructor(
+    readonly path: string,
+    batchOperationsMax?: number,
+  ) {
+    this.database = openDatabase(path);
+    this.unitOfWork = new UnitOfWork<TallyContext>(new SqliteEngine(this.database), {
+      onCommit: (seq, changes) => this.commits.push({ seq, changes }),
+      onOperationError: (error) => this.operationErrors.push(error),
+      ...(batchOperationsMax === undefined ? {} : { batchOperationsMax }),
+    });
+    openHarnesses.push(this);
+  }
+
+  submit<T>(operation: Operation<TallyContext, T>): Submission<T> {
+    return this.unitOfWork.submit(operation);
+  }
+
+  /** What another process would see: committed rows only. */
+  committedShopperNames(): string[] {
+    const reader = new Database(this.path, { readonly: true });
+    try {
+      return reader.prepare<[], { name: string }>('SELECT name FROM shoppers ORDER BY id').all().map((row) => row.name);
+    } finally {
+      reader.close();
+    }
+  }
+
+  committedStock(productId: number): number {
+    const reader = new Database(this.path, { readonly: true });
+    try {
+      return reader.prepare<[number], { stock: number }>('SELECT stock FROM products WHERE id = ?').get(productId)!.stock;
+    } finally {
+      reader.close();
+    }
+  }
+
+  async seedProducts(count: number, stock: number): Promise<void> {
+    const products = Array.from({ length: count }, (_, index) => ({
+      name: `Product ${index + 1}`,
+      description: '',
+      emoji: '',
+      priceCents: 100,
+      stock,
+    }));
+    const { outcome } = await this.submit(async ({ store }) => succeed(await store.insertProducts(products))).committed;
+    expect(outcome.ok).toBe(true);
+  }
+
+  async close(): Promise<void> {
+    await this.unitOfWork.close();
+    this.database.close();
+  }
+}
+
+const openHarnesses: Harness[] = [];
+const temporaryDirectories: string[] = [];
+
+function newDatabasePath(): string {
+  const directory = mkdtempSync(join(tmpdir(), 'tally-uow-'));
+  temporaryDirectories.push(directory);
+  return join(directory, 'tally.sqlite');
+}
+
+afterEach(() => {
+  // No unitOfWork.close() here: a test that failed half-way must not hang the suite.
+  for (const harness of openHarnesses.splice(0)) if (harness.database.open) harness.database.close();
+  for (const directory of temporaryDirectories.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
+
+function createShopper(name: string): Operation<TallyContext, string> {
+  return async ({ store, now }) => {
+    await store.createShopper(name, '1 Test Street', randomBytes(32), now().toISOString());
+    return succeed(name);
+  };
+}
+
+function takeOne(productId: number): Operation<TallyContext, number> {
+  return async ({ store, changes }) => {
+    const product = await store.takeStock(productId, 1);
+    changes.product(product);
+    return succeed(product.stock);
+  };
+}
+
+function withinMs<T>(promise: Promise<T>, limitMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${limitMs} ms`)), limitMs);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+function operationsPerCommit(committed: ReadonlyArray<Committed<unknown>>): number[] {
+  const counts = new Map<number, number>();
+  for (const { seq } of committed) counts.set(seq, (counts.get(seq) ?? 0) + 1);
+  return [...counts.entries()].sort(([left], [right]) => left - right).map(([, count]) => count);
+}
+
+describe('UnitOfWork: group commit', () => {
+  it('commits every operation submitted in one turn together, with one seq', async () => {
+    const harness = new Harness(newDatabasePath());
+    const seqBefore = harness.unitOfWork.lastCommittedSeq;
+    const names = ['Ada', 'Brendan', 'Cleo', 'Dov', 'Ezra'];
+    const committed = await Promise.all(names.map((name) => harness.submit(createShopper(name)).committed));
+    expect(committed.map(({ seq }) => seq)).toEqual(names.map(() => seqBefore + 1));
+    expect(committed.every(({ outcome }) => outcome.ok)).toBe(true);
+    expect(harness.commits.map(({ seq }) => seq)).toEqual([seqBefore + 1]);
+    expect(harness.committedShopperNames()).toEqual(names);
+  });
+
+  it('runs operations in submission order, each seeing the effects of those before it', async () => {
+    const harness = new Harness(newDatabasePath());
+    await harness.seedProducts(1, 10);
+    const stocks = await Promise.all([1, 2, 3].map(() => harness.submit(takeOne(1)).committed));
+    expect(stocks.map(({ outcome }) => (outcome.ok ? outcome.value : null))).toEqual([9, 8, 7]);
+  });
+
+  it('releases a result only once its commit is durable', async () => {
+    const harness = new Harness(newDatabasePath());
+    const submission = harness.submit(createShopper('Ada'));
+    let committedYet = false;
+    void submission.committed.then(() => (committedYet = true));
+    await submission.executed;
+    expect(committedYet).toBe(false);
+    expect(harness.committedShopperNames()).toEqual([]);
+    await submission.committed;
+    expect(harness.committedShopperNames()).toEqual(['Ada']);
+  });
+
+  it('grows seq by exactly one per batch and keeps it across a reopen', async () => {
+    const path = newDatabasePath();
+    const first = new Harness(path);
+    expect(first.unitOfWork.lastCommittedSeq).toBe(0);
+    const seqs: number[] = [];
+    for (const name of ['Ada', 'Brendan', 'Cleo']) seqs.push((await first.submit(createShopper(name)).committed).seq);
+    expect(seqs).toEqual([1, 2, 3]);
+    expect(first.unitOfWork.lastCommittedSeq).toBe(3);
+    await first.close();
+
+    const reopened = new Harness(path);
+    expect(reopened.unitOfWork.lastCommittedSeq).toBe(3);
+    expect((await reopened.submit(createShopper('Dov')).committed).seq).toBe(4);
+    expect(reopened.committedShopperNames()).toEqual(['Ada', 'Brendan', 'Cleo', 'Dov']);
+  });
+
+  it('folds 1000 operations submitted in one turn into exactly 2 commits when batchOperationsMax is 512', async () => {
+    const harness = new Harness(newDatabasePath(), 512);
+    const operationCount = 1_000;
+    const committed = await Promise.all(
+      Array.from({ length: operationCount }, (_, index) => harness.submit(createShopper(`shopper ${index}`)).committed),
+    );
+    expect(harness.commits).toHaveLength(2);
+    expect(operationsPerCommit(committed)).toEqual([512, 488]);
+    expect(harness.committedShopperNames()).toHaveLength(operationCount);
+  });
+});
+
+describe('UnitOfWork: failures roll back alone', () => {
+  it('rolls back only the writes of an operation that returns a failure', async () => {
+    const harness = new Harness(newDatabasePath());
+    const refused: Operation<TallyContext, string> = async (context) => {
+      await createShopper('Brendan')(context);
+      return fail('unknown_product', 'There is no product with id 404.');
+    };
+    const [ada, brendan, cleo] = await Promise.all([
+      harness.submit(createShopper('Ada')).committed,
+      harness.submit(refused).committed,
+      harness.submit(createShopper('Cleo')).committed,
+    ]);
+    expect(ada!.outcome).toEqual({ ok: true, value: 'Ada' });
+    expect(brendan!.outcome).toEqual({ ok: false, failure: { code: 'unknown_product', message: 'There is no product with id 404.' } });
+    expect(cleo!.outcome).toEqual({ ok: true, value: 'Cleo' });
+    expect(new Set([ada!.seq, brendan!.seq, cleo!.seq]).size).toBe(1);
+    expect(harness.committedShopperNames()).toEqual(['Ada', 'Cleo']);
+  });
+
+  it('turns an operation that throws into an internal failure and rolls it back alone', async () => {
+    const harness = new Harness(newDatabasePath());
+    const bug = new Error('a bug in an operation');
+    const throwing: Operation<TallyContext, string> = async (context) => {
+      await createShopper('Brendan')(context);
+      throw bug;
+    };
+    const [ada, brendan, cleo] = await Promise.all([
+      harness.submit(createShopper('Ada')).committed,
+      harness.submit(throwing).committed,
+      harness.submit(createShopper('Cleo')).committed,
+    ]);
+    expect(ada!.outcome.ok).toBe(true);
+    expect(brendan!.outcome.ok ? 'ok' : brendan!.outcome.failure.code).toBe('internal');
+    expect(cleo!.outcome.ok).toBe(true);
+    expect(harness.operationErrors).toEqual([bug]);
+    expect(harness.committedShopperNames()).toEqual(['Ada', 'Cleo']);
+  });
+
+  it('publishes only the changes of operations that succeeded', async () => {
+    const harness = new Harness(newDatabasePath());
+    await harness.seedProducts(3, 10);
+    const commitsBefore = harness.commits.length;
+    const takeThenFail: Operation<TallyContext, never> = async (context) => {
+      await takeOne(2)(context);
+      return fail('out_of_stock', 'refused after writing');
+    };
+    const takeThenThrow: Operation<TallyContext, never> = async (context) => {
+      await takeOne(3)(context);
+      throw new Error('thrown after writing');
+    };
+    await Promise.all([
+      harness.submit(takeOne(1)).committed,
+      harness.submit(takeThenFail).committed,
+      harness.submit(takeThenThrow).committed,
+      harness.submit(takeOne(1)).committed,
+    ]);
+    const published = harness.commits.slice(commitsBefore);
+    expect(published).toHaveLength(1);
+    // Product 1 changed twice in the batch: published once, at its latest state.
+    expect(published[0]!.changes.products.map(({ id, stock, version }) => ({ id, stock, version }))).toEqual([
+      { id: 1, stock: 8, version: 3 },
+    ]);
+    expect([1, 2, 3].map((id) => harness.committedStock(id))).toEqual([8, 10, 10]);
+  });
+
+  it('answers an operation that aborted the whole SQLite transaction (as SQLITE_FULL does), rather than losing it', async () => {
+    const harness = new Harness(newDatabasePath());
+    const before = harness.submit(createShopper('Ada'));
+    // Stands in for an I/O error after which SQLite has already rolled the transaction back.
+    const aborting = harness.submit(async () => {
+      harness.database.exec('ROLLBACK');
+      throw new Error('database or disk is full');
+    });
+    const after = harness.submit(createShopper('Cleo'));
+    await expect(before.committed).rejects.toThrow();
+    // Its caller holds locks until `executed` and waits for `committed`: both must settle.
+    await withinMs(aborting.executed, 2_000, 'executed of the aborting operation');
+    await withinMs(
+      aborting.committed.then(
+        () => 'settled',
+        () => 'settled',
+      ),
+      2_000,
+      'committed of the aborting operation',
+    );
+    expect((await after.committed).outcome.ok).toBe(true);
+    expect(harness.committedShopperNames()).toEqual(['Cleo']);
+  });
+});
+
+describe('UnitOfWork: operations submitted while a batch runs', () => {
+  it('lets them join the running batch, up to batchOperationsMax', async () => {
+    const harness = new Harness(newDatabasePath(), 3);
+    const chainLength = 7;
+    const committed: Array<Promise<Committed<string>>> = [];
+    // Each caller submits the next only once the previous has executed, as a lock holder would.
+    const submitFrom = (index: number) => {
+      const submission = harness.submit(createShopper(`shopper ${index}`));
+      committed.push(submission.committed);
+      if (index + 1 < chainLength) void submission.executed.then(() => submitFrom(index + 1));
+    };
+    submitFrom(0);
+    await withinMs(
+      (async () => {
+        while (committed.length < chainLength) await committed.at(-1);
+      })(),
+      5_000,
+      'the chain',
+    );
+    const results = await Promise.all(committed);
+    expect(operationsPerCommit(results)).toEqual([3, 3, 1]);
+    expect(harness.commits).toHaveLength(3);
+  });
+
+  it('lets callers that waited for a lock the previous operation released join its batch', async () => {
+    const harness = new Harness(newDatabasePath());
+    const runner = new OperationRunner(harness.unitOfWork, new LockManager());
+    const operationCount = 6;
+    const committed = await withinMs(
+      Promise.all(Array.from({ length: operationCount }, (_, index) => runner.run(['product:1'], createShopper(`s${index}`)))),
+      5_000,
+      'six operations on one lock',
+    );
+    expect(committed.every(({ outcome }) => outcome.ok)).toBe(true);
+    // The class comment promises these join the running batch: one fsync, not six.
+    expect(harness.commits).toHaveLength(1);
+  });
+});
+
+describe('UnitOfWork: reads', () => {
+  it('never observes a half-run batch', async () => {
+    const harness = new Harness(newDatabasePath());
+    await harness.seedProducts(1, 10);
+    const seqBefore = harness.unitOfWork.lastCommittedSeq;
+    const readStock = () =>
+      harness.unitOfWork.read(async ({ store, commitSeq }) => ({ stock: (await store.findProduct(1))!.stock, commitSeq }));
+
+    const first = harness.submit(takeOne(1));
+    const second = harness.submit(takeOne(1));
+    const beforeBatch = readStock();
+    const duringBatch: Array<Promise<{ stock: number; commitSeq: number }>> = [];
+    void first.executed.then(() => duringBatch.push(readStock()));
+    const inside = harness.submit(async (context) => {
+      duringBatch.push(readStock());
+      return takeOne(1)(context);
+    });
+    await Promise.all([first.committed, second.committed, inside.committed]);
+
+    expect(await beforeBatch).toEqual({ stock: 10, commitSeq: seqBefore });
+    expect(duringBatch).toHaveLength(2);
+    for (const read of await Promise.all(duringBatch)) expect(read).toEqual({ stock: 7, commitSeq: seqBefore + 1 });
+  });
+});
+
+describe('UnitOfWork: close', () => {
+  it('waits for the running batch, then refuses new operations with StorageUnavailableError', async () => {
+    const harness = new Harness(newDatabasePath());
+    const submissions = ['Ada', 'Brendan', 'Cleo'].map((name) => harness.submit(createShopper(name)));
+    const settled: string[] = [];
+    for (const submission of submissions) void submission.committed.then(({ outcome }) => outcome.ok && settled.push(outcome.value));
+    await submissions.at(-1)!.executed;
+    await withinMs(harness.unitOfWork.close(), 5_000, 'close');
+    expect(settled).toEqual(['Ada', 'Brendan', 'Cleo']);
+    expect(harness.committedShopperNames()).toEqual(['Ada', 'Brendan', 'Cleo']);
+
+    const late = harness.submit(createShopper('Late'));
+    await expect(late.committed).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(late.committed).rejects.toMatchObject({ code: 'server_busy' });
+    expect(harness.committedShopperNames()).not.toContain('Late');
+  });
+
+  it('waits for operations queued but not yet started, across several batches', async () => {
+    // A hang here would spin the event loop itself, which no in-process timeout can stop:
+    // the scenario runs in a child process that is killed after a bounded time.
+    const report = await runIsolated(`
+      const harness = await openUnitOfWork(2);
+      const committed = ['Ada', 'Brendan', 'Cleo', 'Dov', 'Ezra'].map((name) => harness.submit(name).committed);
+      await harness.unitOfWork.close();
+      const results = await Promise.all(committed);
+      let refusal = 'accepted';
+      await harness.submit('Late').committed.catch((error) => (refusal = error.constructor.name));
+      return { seqs: results.map(({ seq }) => seq), commits: harness.commits, refusal };
+    `);
+    expect(report).toEqual({ seqs: [1, 1, 2, 2, 3], commits: 3, refusal: 'StorageUnavailableError' });
+  });
+});
+
+/**
+ * Runs `body` (an async function body that returns JSON) in a fresh Node process with a unit of
+ * work on a temp database, and returns what it returned; fails if it does not finish in time.
+ */
+async function runIsolated(body: string, limitMs = 10_000): Promise<unknown> {
+  const directory = mkdtempSync(join(tmpdir(), 'tally-uow-child-'));
+  temporaryDirectories.push(directory);
+  const scriptPath = join(directory, 'scenario.mts');
+  const moduleUrl = (path: string) => new URL(path, import.meta.url).href;
+  writeFileSync(
+    scriptPath,
+    `
+    import { randomBytes } from 'node:crypto';
+    import { openDatabase } from ${JSON.stringify(moduleUrl('./database.ts'))};
+    import { SqliteEngine } from ${JSON.stringify(moduleUrl('./sqlite/engine.ts'))};
+    import { UnitOfWork, succeed } from ${JSON.stringify(moduleUrl('./unit-of-work.ts'))};
+    async function openUnitOfWork(batchOperationsMax) {
+      const database = openDatabase(${JSON.stringify(join(directory, 'tally.sqlite'))});
+      const harness = { commits: 0 };
+      harness.unitOfWork = new UnitOfWork(new SqliteEngine(database), { batchOperationsMax, onCommit: () => (harness.commits += 1) });
+      harness.submit = (name) => harness.unitOfWork.submit(async ({ store }) => {
+        await store.createShopper(name, '1 Test Street', randomBytes(32), new Date().toISOString());
+        return succeed(name);
+      });
+      return harness;
+    }
+    const result = await (async () => { ${body} })();
+    process.stdout.write(JSON.stringify(result));
+    process.exit(0);
+    `,
+  );
+  const child = spawn(process.execPath, ['--import', 'tsx', scriptPath], { cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, limitMs);
+  const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  clearTimeout(timer);
+  if (timedOut) throw new Error(`the scenario did not finish within ${limitMs} ms (hung); stderr: ${stderr.slice(-500)}`);
+  if (exitCode !== 0) throw new Error(`the scenario exited with ${exitCode}: ${stderr.slice(-2_000)}`);
+  return JSON.parse(stdout) as unknown;
+}

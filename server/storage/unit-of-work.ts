@@ -1,0 +1,264 @@
+import type { AccountView, ErrorCode, ErrorDetails, ProductView, TransactionView } from '../../shared/protocol.ts';
+import { commitBatchOperationsMax } from '../../shared/limits.ts';
+
+/** An expected refusal (sold out, unknown product...): a typed result, not an exception. */
+export interface Failure {
+  code: ErrorCode;
+  message: string;
+  details?: ErrorDetails;
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; failure: Failure };
+
+export function succeed<T>(value: T): Outcome<T> {
+  return { ok: true, value };
+}
+
+export function fail<T = never>(code: ErrorCode, message: string, details?: ErrorDetails): Outcome<T> {
+  return details === undefined ? { ok: false, failure: { code, message } } : { ok: false, failure: { code, message, details } };
+}
+
+/** An account's new state and who may see it. */
+export interface AccountChange {
+  view: AccountView;
+  /** Null for the bank's own (system) accounts, which only the auditor sees. */
+  ownerUserId: number | null;
+}
+
+/** Latest state of every entity a commit changed, each once, and the ledger rows it added. */
+export interface ChangedEntities {
+  products: ProductView[];
+  accounts: AccountChange[];
+  transactions: TransactionView[];
+}
+
+/** Collects the entities one operation changed; kept only if the operation succeeds. */
+export class ChangeRecorder {
+  readonly products = new Map<number, ProductView>();
+  readonly accounts = new Map<string, AccountChange>();
+  readonly transactions: TransactionView[] = [];
+
+  product(view: ProductView): void {
+    this.products.set(view.id, view);
+  }
+
+  account(change: AccountChange): void {
+    this.accounts.set(change.view.number, change);
+  }
+
+  transaction(view: TransactionView): void {
+    this.transactions.push(view);
+  }
+
+  mergeFrom(other: ChangeRecorder): void {
+    for (const view of other.products.values()) this.product(view);
+    for (const change of other.accounts.values()) this.account(change);
+    for (const view of other.transactions) this.transaction(view);
+  }
+
+  toChangedEntities(): ChangedEntities {
+    return { products: [...this.products.values()], accounts: [...this.accounts.values()], transactions: [...this.transactions] };
+  }
+}
+
+/** What a storage engine provides to the unit of work: transaction control and a context per operation. */
+export interface TransactionEngine<Context> {
+  begin(): void;
+  savepoint(): void;
+  release(): void;
+  rollbackToSavepoint(): void;
+  /** Stores the sequence number and makes the whole transaction durable. */
+  commit(seq: number): void;
+  rollback(): void;
+  lastCommittedSeq(): number;
+  /** `commitSeq` is the sequence number the transaction will commit with. */
+  context(changes: ChangeRecorder, commitSeq: number): Context;
+}
+
+/** The context an operation runs in; it may read and write only through it, and await nothing else. */
+export type Operation<Context, T> = (context: Context) => Promise<Outcome<T>>;
+
+export interface Committed<T> {
+  outcome: Outcome<T>;
+  /** Sequence number of the durable commit that holds this operation. */
+  seq: number;
+}
+
+export interface Submission<T> {
+  /** Settles once the operation has run inside its savepoint (its locks may then be released). */
+  executed: Promise<void>;
+  /** Settles once the transaction holding it is durable, or rejects if that commit failed. */
+  committed: Promise<Committed<T>>;
+}
+
+interface Queued {
+  operation: Operation<unknown, unknown>;
+  markExecuted: () => void;
+  resolve: (committed: Committed<unknown>) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Microtask turns from a lock's release to its next holder's submit (runner, mutex, caller), with margin. */
+const lockHandoffMicrotaskTurns = 8;
+
+export class StorageUnavailableError extends Error {
+  readonly code = 'server_busy' as const;
+}
+
+export interface UnitOfWorkOptions {
+  batchOperationsMax?: number;
+  /** Called after every durable commit with the entities it changed. */
+  onCommit: (seq: number, changes: ChangedEntities) => void;
+  onOperationError?: (error: unknown) => void;
+}
+
+/**
+ * Group commit: every operation submitted during one event-loop turn shares one transaction
+ * (one fsync), each inside its own savepoint so a failing one rolls back alone. Operations
+ * run one after another, so each sees the effects of those before it; nothing outside the
+ * transaction sees them until the commit is durable, and only then are results released.
+ *
+ * Operations submitted while a batch is running (for instance by a caller that was waiting
+ * for a lock the previous operation just gave up) join that batch, up to batchOperationsMax.
+ */
+export class UnitOfWork<Context> {
+  readonly #engine: TransactionEngine<Context>;
+  readonly #options: Required<UnitOfWorkOptions>;
+  #queue: Queued[] = [];
+  #scheduled = false;
+  #running: Promise<void> | null = null;
+  #closed = false;
+
+  constructor(engine: TransactionEngine<Context>, options: UnitOfWorkOptions) {
+    this.#engine = engine;
+    this.#options = {
+      batchOperationsMax: commitBatchOperationsMax,
+      onOperationError: (error) => console.error('operation failed unexpectedly', error),
+      ...options,
+    };
+    if (!(this.#options.batchOperationsMax >= 1)) throw new RangeError('batchOperationsMax must be at least 1');
+  }
+
+  get lastCommittedSeq(): number {
+    return this.#engine.lastCommittedSeq();
+  }
+
+  submit<T>(operation: Operation<Context, T>): Submission<T> {
+    if (this.#closed) {
+      const refused = Promise.reject(new StorageUnavailableError('the server is shutting down'));
+      refused.catch(() => {});
+      return { executed: Promise.resolve(), committed: refused as Promise<Committed<T>> };
+    }
+    let markExecuted!: () => void;
+    const executed = new Promise<void>((resolve) => (markExecuted = resolve));
+    const committed = new Promise<Committed<T>>((resolve, reject) => {
+      this.#queue.push({
+        operation: operation as Operation<unknown, unknown>,
+        markExecuted,
+        resolve: resolve as (committed: Committed<unknown>) => void,
+        reject,
+      });
+    });
+    this.#schedule();
+    return { executed, committed };
+  }
+
+  /** Runs a read against committed state only: never in the middle of a batch. */
+  async read<T>(reader: (context: Context) => T | Promise<T>): Promise<T> {
+    while (this.#running !== null) await this.#running;
+    return reader(this.#engine.context(new ChangeRecorder(), this.#engine.lastCommittedSeq()));
+  }
+
+  /** Refuses new operations and waits for the ones already submitted to commit. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    while (this.#running !== null || this.#queue.length > 0 || this.#scheduled) {
+      if (this.#running !== null) await this.#running;
+      else {
+        this.#schedule();
+        // The batch starts on the next turn of the event loop; wait for it to exist.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#running !== null) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#running = this.#runBatch().finally(() => {
+        this.#running = null;
+        if (this.#queue.length > 0) this.#schedule();
+      });
+    });
+  }
+
+  async #runBatch(): Promise<void> {
+    const batch: Array<{ queued: Queued; outcome: Outcome<unknown> | undefined }> = [];
+    const changes = new ChangeRecorder();
+    const seq = this.#engine.lastCommittedSeq() + 1;
+    try {
+      this.#engine.begin();
+      while (batch.length < this.#options.batchOperationsMax && (await this.#operationWaiting())) {
+        const entry = { queued: this.#queue.shift()!, outcome: undefined as Outcome<unknown> | undefined };
+        // In the batch before it runs, so that whatever happens it is answered.
+        batch.push(entry);
+        entry.outcome = await this.#runOne(entry.queued, changes, seq);
+        entry.queued.markExecuted();
+      }
+      this.#engine.commit(seq);
+    } catch (error) {
+      this.#safeRollback();
+      for (const { queued } of batch) {
+        queued.markExecuted();
+        queued.reject(error);
+      }
+      return;
+    }
+    for (const { queued, outcome } of batch) queued.resolve({ outcome: outcome!, seq });
+    try {
+      this.#options.onCommit(seq, changes.toChangedEntities());
+    } catch (error) {
+      // The commit is durable and its callers answered; a publishing fault must not undo that.
+      console.error('publishing a committed batch failed', error);
+    }
+  }
+
+  /**
+   * True when an operation is queued. When none is, yields a few microtask turns first: a
+   * caller woken by the locks the last operation released submits within them, and joining
+   * this batch saves it a whole fsync.
+   */
+  async #operationWaiting(): Promise<boolean> {
+    for (let turn = 0; this.#queue.length === 0 && turn < lockHandoffMicrotaskTurns; turn++) await Promise.resolve();
+    return this.#queue.length > 0;
+  }
+
+  async #runOne(queued: Queued, batchChanges: ChangeRecorder, seq: number): Promise<Outcome<unknown>> {
+    const changes = new ChangeRecorder();
+    this.#engine.savepoint();
+    try {
+      const outcome = await queued.operation(this.#engine.context(changes, seq));
+      if (!outcome.ok) {
+        this.#engine.rollbackToSavepoint();
+        return outcome;
+      }
+      this.#engine.release();
+      batchChanges.mergeFrom(changes);
+      return outcome;
+    } catch (error) {
+      this.#engine.rollbackToSavepoint();
+      this.#options.onOperationError(error);
+      return fail('internal', 'Something went wrong on the server; nothing was changed.');
+    }
+  }
+
+  #safeRollback(): void {
+    try {
+      this.#engine.rollback();
+    } catch (error) {
+      console.error('rollback after a failed commit also failed', error);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import type { AccountView, ResultOf, UserView } from '../../shared/protocol.ts';
+import { accountView } from '../bank/account-view.ts';
+import type { BankRepository } from '../bank/bank-repository.ts';
+import type { OperationRunner } from '../storage/operation-runner.ts';
+import { type Committed, type Outcome, fail, succeed } from '../storage/unit-of-work.ts';
+import { decoyCredentials, hashPassword, verifyPassword } from './passwords.ts';
+import { hashSessionToken, newSessionToken } from './session-tokens.ts';
+
+export const auditorUsername = 'auditor';
+
+/**
+ * Registration, sign-in and sessions. Password hashing (scrypt) runs before the unit of work,
+ * never inside it: an operation may await nothing but its storage.
+ */
+export class UserOperations {
+  readonly #runner: OperationRunner;
+
+  constructor(runner: OperationRunner) {
+    this.#runner = runner;
+  }
+
+  async register(username: string, password: string): Promise<Committed<ResultOf<'auth.register'>>> {
+    const { hash, salt } = await hashPassword(password);
+    const sessionToken = newSessionToken();
+    return this.#runner.run([`username:${username}`], async ({ bank, now }) => {
+      const createdAt = now().toISOString();
+      const user = await bank.createUser(username, hash, salt, 'customer', createdAt);
+      if (user === undefined) return fail('username_taken', `The username "${username}" is taken; choose another.`);
+      await bank.createSession(hashSessionToken(sessionToken), user.id, createdAt);
+      return succeed({ sessionToken, user, accounts: [] });
+    });
+  }
+
+  async signIn(username: string, password: string): Promise<Outcome<Committed<ResultOf<'auth.signIn'>>>> {
+    const stored = await this.#runner.read(({ bank }) => bank.findCredentials(username));
+    const { hash, salt } = stored === undefined ? decoyCredentials : { hash: stored.passwordHash, salt: stored.passwordSalt };
+    const matches = await verifyPassword(password, hash, salt);
+    if (stored === undefined || !matches) return fail('invalid_credentials', 'Wrong username or password.');
+    const sessionToken = newSessionToken();
+    const user = stored.user;
+    return succeed(
+      await this.#runner.run([], async ({ bank, now }) => {
+        await bank.createSession(hashSessionToken(sessionToken), user.id, now().toISOString());
+        return succeed({ sessionToken, user, accounts: await ownAccounts(bank, user) });
+      }),
+    );
+  }
+
+  resume(sessionToken: string): Promise<Outcome<ResultOf<'auth.resume'>>> {
+    return this.#runner.read(async ({ bank }) => {
+      const user = await bank.findUserBySession(hashSessionToken(sessionToken));
+      if (user === undefined) return fail('session_not_found', 'That session is unknown or was signed out; sign in again.');
+      return succeed({ user, accounts: await ownAccounts(bank, user) });
+    });
+  }
+
+  signOut(sessionToken: string): Promise<Committed<ResultOf<'auth.signOut'>>> {
+    return this.#runner.run([], async ({ bank }) => {
+      await bank.deleteSession(hashSessionToken(sessionToken));
+      return succeed({});
+    });
+  }
+
+  /**
+   * Creates the auditor on first start. Its password comes from the caller (the environment) or
+   * is generated; a generated one is returned so it can be shown once, and is never stored in clear.
+   */
+  async ensureAuditor(configuredPassword: string | undefined): Promise<{ created: boolean; generatedPassword?: string }> {
+    if (await this.#runner.read(({ bank }) => bank.hasAuditor())) return { created: false };
+    const password = configuredPassword ?? randomBytes(12).toString('base64url');
+    const { hash, salt } = await hashPassword(password);
+    const { outcome } = await this.#runner.run([`username:${auditorUsername}`], async ({ bank, now }) => {
+      const user = await bank.createUser(auditorUsername, hash, salt, 'auditor', now().toISOString());
+      return user === undefined ? fail('username_taken', `a customer already holds the username ${auditorUsername}`) : succeed(user);
+    });
+    if (!outcome.ok) throw new Error(`cannot create the auditor: ${outcome.failure.message}`);
+    return configuredPassword === undefined ? { created: true, generatedPassword: password } : { created: true };
+  }
+}
+
+async function ownAccounts(bank: BankRepository, user: UserView): Promise<AccountView[]> {
+  if (user.role === 'auditor') return [];
+  return (await bank.listAccounts(user.id)).map(accountView);
+}

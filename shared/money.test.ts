@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { assertCents, formatCents, multiplyCents, sumCents } from './money.ts';
+
+const unsafeCents = Number.MAX_SAFE_INTEGER + 1;
+
+describe('formatCents', () => {
+  it.each([
+    [0, '$0.00'],
+    [5, '$0.05'],
+    [99, '$0.99'],
+    [100, '$1.00'],
+    [123_456, '$1,234.56'],
+    [100_000_000_00, '$100,000,000.00'],
+    [-5, '-$0.05'],
+    [-123_456, '-$1,234.56'],
+  ])('formats %i cents as %s', (cents, text) => {
+    expect(formatCents(cents)).toBe(text);
+  });
+
+  it('formats the largest safe amount exactly', () => {
+    expect(formatCents(Number.MAX_SAFE_INTEGER)).toBe('$90,071,992,547,409.91');
+  });
+
+  it('refuses amounts that are not whole cents', () => {
+    expect(() => formatCents(1.5)).toThrow(RangeError);
+    expect(() => formatCents(Number.NaN)).toThrow(RangeError);
+    expect(() => formatCents(unsafeCents)).toThrow(RangeError);
+  });
+});
+
+describe('assertCents', () => {
+  it('names what was wrong and the value', () => {
+    expect(() => assertCents(0.1, 'price')).toThrow('price must be a whole number of cents, got 0.1');
+  });
+});
+
+describe('multiplyCents', () => {
+  it('multiplies a unit price by a quantity', () => {
+    expect(multiplyCents(2_450, 3)).toBe(7_350);
+    expect(multiplyCents(0, 1_000)).toBe(0);
+  });
+
+  it('refuses a product past Number.MAX_SAFE_INTEGER', () => {
+    expect(() => multiplyCents(Number.MAX_SAFE_INTEGER, 2)).toThrow(RangeError);
+    expect(() => multiplyCents(2 ** 30, 2 ** 23)).toThrow(/line total/);
+  });
+
+  it('refuses operands that are not whole cents, even when the product happens to be whole', () => {
+    expect(() => multiplyCents(0.5, 3)).toThrow(RangeError);
+    // 0.5 x 2 = 1: only a check of the operands catches this.
+    expect(() => multiplyCents(0.5, 2)).toThrow(RangeError);
+    expect(() => multiplyCents(100, 0.5)).toThrow(RangeError);
+  });
+});
+
+describe('sumCents', () => {
+  it('sums whole cents, 0 for none', () => {
+    expect(sumCents([])).toBe(0);
+    expect(sumCents([4_900, 5_400, 5_900])).toBe(16_200);
+  });
+
+  it('refuses a total past Number.MAX_SAFE_INTEGER', () => {
+    expect(() => sumCents([Number.MAX_SAFE_INTEGER, 1])).toThrow(RangeError);
+    expect(() => sumCents([unsafeCents])).toThrow(/total/);
+  });
+
+  it('refuses values that are not safe whole cents, even when the total happens to be', () => {
+    expect(() => sumCents([0.5, 0.5])).toThrow(RangeError);
+    expect(() => sumCents([unsafeCents, -1])).toThrow(RangeError);
+  });
+});
