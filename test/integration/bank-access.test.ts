@@ -1,0 +1,217 @@
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccountView } from '../../shared/protocol.ts';
+import { amountCentsMax } from '../../shared/limits.ts';
+import { openAccount, registerUser, signInAuditor, testPassword } from '../support/bank-fixtures.ts';
+import { TestClient } from '../support/test-client.ts';
+import { startTestServer, testAuditorPassword, type TestServer } from '../support/test-server.ts';
+
+let server: TestServer;
+let alice: TestClient;
+let bob: TestClient;
+let auditor: TestClient;
+let aliceChecking: AccountView;
+let aliceSavings: AccountView;
+let aliceLoan: AccountView;
+let bobChecking: AccountView;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  alice = (await registerUser(server.webSocketUrl, 'Alice')).client;
+  bob = (await registerUser(server.webSocketUrl, 'bob')).client;
+  auditor = await signInAuditor(server.webSocketUrl);
+  aliceChecking = await openAccount(alice, 'checking', 10_000);
+  aliceSavings = await openAccount(alice, 'savings', 2_500);
+  aliceLoan = await openAccount(alice, 'loan', 7_000);
+  bobChecking = await openAccount(bob, 'checking', 4_000);
+});
+
+afterAll(async () => {
+  await Promise.all([alice, bob, auditor].map((client) => client.close()));
+  await server.dispose();
+});
+
+function ledgerFingerprint(): string {
+  return server.inspect((db) =>
+    JSON.stringify([
+      db.prepare('SELECT number, balance_cents, version FROM accounts ORDER BY id').all(),
+      db.prepare('SELECT COUNT(*) AS count FROM ledger_entries').get(),
+    ]),
+  );
+}
+
+async function expectRefusal(reply: Promise<{ ok: boolean; error?: { code: string; message: string } }>, code: string) {
+  const before = ledgerFingerprint();
+  const settled = await reply;
+  expect(settled.ok).toBe(false);
+  expect(settled.error?.code).toBe(code);
+  expect(settled.error?.message.length).toBeGreaterThan(10);
+  expect(ledgerFingerprint()).toBe(before);
+}
+
+describe('users', () => {
+  it('stores usernames lower-case and refuses a taken one', async () => {
+    const again = await TestClient.connect(server.webSocketUrl);
+    try {
+      await expectRefusal(again.request('auth.register', { username: 'ALICE', password: testPassword }), 'username_taken');
+      const { user } = await again.expectResult('auth.signIn', { username: 'ALICE', password: testPassword });
+      expect(user).toMatchObject({ username: 'alice', role: 'customer' });
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('refuses a wrong password and an unknown user alike', async () => {
+    const stranger = await TestClient.connect(server.webSocketUrl);
+    try {
+      const wrong = await stranger.request('auth.signIn', { username: 'alice', password: 'not the password' });
+      const unknown = await stranger.request('auth.signIn', { username: 'nobody', password: 'not the password' });
+      for (const reply of [wrong, unknown]) {
+        expect(reply.ok ? 'signed in' : reply.error.code).toBe('invalid_credentials');
+        expect(reply.ok ? '' : reply.error.message).toBe('Wrong username or password.');
+      }
+    } finally {
+      await stranger.close();
+    }
+  });
+
+  it('never stores a password in clear, and salts each user differently', () => {
+    const rows = server.inspect((db) => db.prepare('SELECT username, password_hash, password_salt FROM users').all() as Array<{ username: string; password_hash: Buffer; password_salt: Buffer }>);
+    const file = server.inspect((db) => db.serialize());
+    expect(file.includes(Buffer.from(testPassword))).toBe(false);
+    expect(file.includes(Buffer.from(testAuditorPassword))).toBe(false);
+    const salts = new Set(rows.map((row) => row.password_salt.toString('hex')));
+    expect(salts.size).toBe(rows.length);
+  });
+
+  it('resumes a session in another tab by token, and signing out ends it', async () => {
+    const { client, sessionToken } = await registerUser(server.webSocketUrl, 'carol');
+    const secondTab = await TestClient.connect(server.webSocketUrl);
+    try {
+      const resumed = await secondTab.expectResult('auth.resume', { sessionToken });
+      expect(resumed.user.username).toBe('carol');
+      await client.expectResult('auth.signOut', {});
+      const third = await TestClient.connect(server.webSocketUrl);
+      const refused = await third.request('auth.resume', { sessionToken });
+      expect(refused.ok ? 'resumed' : refused.error.code).toBe('session_not_found');
+      await third.close();
+    } finally {
+      await Promise.all([client.close(), secondTab.close()]);
+    }
+  });
+});
+
+describe('authorization', () => {
+  it('refuses every bank and audit request before sign-in', async () => {
+    const anonymous = await TestClient.connect(server.webSocketUrl);
+    try {
+      await expectRefusal(anonymous.request('bank.deposit', { accountNumber: aliceChecking.number, amountCents: 100 }), 'not_authenticated');
+      await expectRefusal(anonymous.request('audit.holders', {}), 'not_authenticated');
+    } finally {
+      await anonymous.close();
+    }
+  });
+
+  it("does not let a user debit another's account", async () => {
+    await expectRefusal(bob.request('bank.withdraw', { accountNumber: aliceChecking.number, amountCents: 100 }), 'forbidden');
+    await expectRefusal(
+      bob.request('bank.transfer', { fromAccountNumber: aliceChecking.number, toAccountNumber: bobChecking.number, amountCents: 100 }),
+      'forbidden',
+    );
+    await expectRefusal(
+      bob.request('bank.payLoanByTransfer', { fromAccountNumber: aliceChecking.number, loanAccountNumber: aliceLoan.number, amountCents: 100 }),
+      'forbidden',
+    );
+    await expectRefusal(bob.request('bank.history', { accountNumber: aliceChecking.number }), 'forbidden');
+  });
+
+  it('keeps the audit views for the auditor alone', async () => {
+    await expectRefusal(bob.request('audit.holders', {}), 'forbidden');
+    await expectRefusal(bob.request('audit.history', {}), 'forbidden');
+    await expectRefusal(bob.request('audit.check', {}), 'forbidden');
+    await expectRefusal(auditor.request('bank.openAccount', { kind: 'checking', amountCents: 100 }), 'forbidden');
+  });
+
+  it("shows the sender only their own balances, never the recipient's", async () => {
+    const { accounts, transaction } = await bob.expectResult('bank.transfer', {
+      fromAccountNumber: bobChecking.number,
+      toAccountNumber: aliceChecking.number,
+      amountCents: 250,
+    });
+    expect(accounts.map((account) => account.number)).toEqual([bobChecking.number]);
+    expect(transaction).toMatchObject({ kind: 'transfer', amountCents: 250, fromAccountNumber: bobChecking.number, toAccountNumber: aliceChecking.number });
+    expect(transaction.entries.reduce((sum, entry) => sum + entry.amountCents, 0)).toBe(0);
+  });
+});
+
+describe('refusals name the problem and change nothing', () => {
+  it('insufficient funds', () =>
+    expectRefusal(alice.request('bank.withdraw', { accountNumber: aliceSavings.number, amountCents: 2_501 }), 'insufficient_funds'));
+  it('paying more than the loan owes, by check and by transfer', async () => {
+    await expectRefusal(alice.request('bank.payLoanByCheck', { loanAccountNumber: aliceLoan.number, amountCents: 7_001 }), 'overpayment');
+    await expectRefusal(
+      alice.request('bank.payLoanByTransfer', { fromAccountNumber: aliceChecking.number, loanAccountNumber: aliceLoan.number, amountCents: 7_001 }),
+      'overpayment',
+    );
+  });
+  it('an unknown account', () => expectRefusal(alice.request('bank.deposit', { accountNumber: '99999999', amountCents: 1 }), 'unknown_account'));
+  it('the system account is not an account clients can use', () =>
+    expectRefusal(alice.request('bank.transfer', { fromAccountNumber: aliceChecking.number, toAccountNumber: '00000001', amountCents: 1 }), 'unknown_account'));
+  it('the same account on both sides', () =>
+    expectRefusal(
+      alice.request('bank.transfer', { fromAccountNumber: aliceChecking.number, toAccountNumber: aliceChecking.number, amountCents: 1 }),
+      'same_account',
+    ));
+  it('a transfer into a loan account', () =>
+    expectRefusal(
+      alice.request('bank.transfer', { fromAccountNumber: aliceChecking.number, toAccountNumber: aliceLoan.number, amountCents: 1 }),
+      'wrong_account_kind',
+    ));
+  for (const [name, amountCents] of [
+    ['zero', 0],
+    ['negative', -5],
+    ['fractional', 1.5],
+    ['huge', amountCentsMax + 1],
+  ] as const) {
+    it(`a ${name} amount`, () => expectRefusal(alice.request('bank.deposit', { accountNumber: aliceChecking.number, amountCents }), 'invalid_message'));
+  }
+});
+
+describe('audit', () => {
+  it('lists holders with their accounts and pages the history newest first, filtered', async () => {
+    const { holders } = await auditor.expectResult('audit.holders', {});
+    const aliceHolder = holders.find((holder) => holder.username === 'alice');
+    expect(aliceHolder?.accounts.map((account) => account.number)).toEqual([aliceChecking.number, aliceSavings.number, aliceLoan.number]);
+    expect(holders.some((holder) => holder.username === 'auditor')).toBe(false);
+
+    const firstPage = await auditor.expectResult('audit.history', { limit: 2 });
+    expect(firstPage.transactions).toHaveLength(2);
+    expect(firstPage.transactions[0]!.id).toBeGreaterThan(firstPage.transactions[1]!.id);
+    const secondPage = await auditor.expectResult('audit.history', { limit: 2, beforeId: firstPage.nextBeforeId! });
+    expect(secondPage.transactions[0]!.id).toBeLessThan(firstPage.transactions[1]!.id);
+
+    const loans = await auditor.expectResult('audit.history', { kind: 'open_account', username: 'alice' });
+    expect(loans.transactions.map((transaction) => transaction.toAccountNumber).sort()).toEqual(
+      [aliceChecking.number, aliceSavings.number, aliceLoan.number].sort(),
+    );
+    const bobs = await auditor.expectResult('audit.history', { accountNumber: bobChecking.number });
+    for (const transaction of bobs.transactions) {
+      expect(transaction.entries.some((entry) => entry.accountNumber === bobChecking.number)).toBe(true);
+    }
+  });
+
+  it('reports a ledger that was tampered with', async () => {
+    expect((await auditor.expectResult('audit.check', {})).report.ok).toBe(true);
+    const tamper = new Database(server.databasePath);
+    try {
+      tamper.prepare('UPDATE accounts SET balance_cents = balance_cents + 1 WHERE number = ?').run(bobChecking.number);
+      const { report } = await auditor.expectResult('audit.check', {});
+      expect(report.ok).toBe(false);
+      expect(report.problems.join('\n')).toContain(`account ${bobChecking.number}`);
+    } finally {
+      tamper.prepare('UPDATE accounts SET balance_cents = balance_cents - 1 WHERE number = ?').run(bobChecking.number);
+      tamper.close();
+    }
+    expect((await auditor.expectResult('audit.check', {})).report.ok).toBe(true);
+  });
+});

@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { TestClient } from '../support/test-client.ts';
+import { product, startTestServer, type TestServer } from '../support/test-server.ts';
+
+const shopperCount = 50;
+const lastUnits = 10;
+/** The race is cheap; running it several times per suite run catches rare interleavings. */
+const raceRounds = 3;
+
+let server: TestServer | undefined;
+const clients: TestClient[] = [];
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+  await server?.dispose();
+  server = undefined;
+});
+
+async function connectShoppers(count: number): Promise<TestClient[]> {
+  const connected = await Promise.all(Array.from({ length: count }, () => TestClient.connect(server!.webSocketUrl)));
+  clients.push(...connected);
+  await Promise.all(connected.map((client, index) => client.startShopper(`Shopper ${index}`, `${index} Race Road`)));
+  return connected;
+}
+
+function stockInDatabase(productId: number): number {
+  return server!.inspect((db) => (db.prepare('SELECT stock FROM products WHERE id = ?').get(productId) as { stock: number }).stock);
+}
+
+function unitsOrdered(productId: number): number {
+  return server!.inspect(
+    (db) => (db.prepare('SELECT COALESCE(SUM(quantity), 0) AS units FROM order_lines WHERE product_id = ?').get(productId) as { units: number }).units,
+  );
+}
+
+describe('50 shoppers race for the last 10 units', () => {
+  for (let round = 1; round <= raceRounds; round += 1) {
+    it(`sells exactly ${lastUnits}, never below zero (round ${round})`, async () => {
+      server = await startTestServer([product('Last Few', lastUnits, 2500)]);
+      const shoppers = await connectShoppers(shopperCount);
+      for (const shopper of shoppers) await shopper.expectResult('cart.add', { productId: 1, quantity: 1 });
+
+      const replies = await Promise.all(shoppers.map((shopper) => shopper.request('checkout', { expectedTotalCents: 2500 })));
+
+      const winners = replies.filter((reply) => reply.ok);
+      const losers = replies.flatMap((reply) => (reply.ok ? [] : [reply.error]));
+      expect(winners).toHaveLength(lastUnits);
+      expect(losers).toHaveLength(shopperCount - lastUnits);
+      for (const error of losers) {
+        expect(error.code).toBe('out_of_stock');
+        expect(error.details?.shortfalls).toEqual([{ productId: 1, name: 'Last Few', requested: 1, available: 0 }]);
+      }
+      const orderNumbers = new Set(winners.map((reply) => (reply.ok ? reply.result.order.orderNumber : 0)));
+      expect(orderNumbers.size).toBe(lastUnits);
+
+      expect(stockInDatabase(1)).toBe(0);
+      expect(unitsOrdered(1) + stockInDatabase(1)).toBe(lastUnits);
+      await expect.poll(() => shoppers.every((shopper) => shopper.products.get(1)?.stock === 0)).toBe(true);
+      for (const shopper of shoppers) expect(Math.min(...shopper.stockSeen)).toBeGreaterThanOrEqual(0);
+    });
+  }
+
+  it('never oversells when shoppers want several units each', async () => {
+    server = await startTestServer([product('Few Left', lastUnits, 700)]);
+    const shoppers = await connectShoppers(shopperCount);
+    const wanted = shoppers.map((_, index) => 1 + (index % 3));
+    await Promise.all(shoppers.map((shopper, index) => shopper.expectResult('cart.add', { productId: 1, quantity: wanted[index]! })));
+
+    const replies = await Promise.all(
+      shoppers.map((shopper, index) => shopper.request('checkout', { expectedTotalCents: 700 * wanted[index]! })),
+    );
+
+    const sold = replies.reduce((units, reply, index) => units + (reply.ok ? wanted[index]! : 0), 0);
+    expect(sold).toBeLessThanOrEqual(lastUnits);
+    expect(sold + stockInDatabase(1)).toBe(lastUnits);
+    expect(unitsOrdered(1)).toBe(sold);
+    for (const [index, reply] of replies.entries()) {
+      if (reply.ok) continue;
+      expect(reply.error.code).toBe('out_of_stock');
+      expect(reply.error.details?.shortfalls?.[0]?.available).toBeLessThan(wanted[index]!);
+    }
+  });
+});
