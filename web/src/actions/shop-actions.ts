@@ -1,0 +1,103 @@
+import type { StockShortfall } from '../../../shared/protocol.ts';
+import { RequestError, describeFailure } from '../net/request-error.ts';
+import type { TallySocketClient } from '../net/socket-client.ts';
+import { emptyCart } from '../state/session-slice.ts';
+import type { TallyStore } from '../state/store.ts';
+
+/**
+ * What a shopper can do, as plain functions over the socket client and the store. Components call
+ * these and never touch the socket. Cart changes throw a RequestError for the component to show
+ * next to the control that caused it; the checkout's outcomes go into the checkout-flow slice.
+ */
+export interface ShopActions {
+  startSession: (name: string, address: string) => Promise<void>;
+  addToCart: (productId: number, quantity: number) => Promise<void>;
+  /** 0 removes the line. */
+  setLineQuantity: (productId: number, quantity: number) => Promise<void>;
+  clearCart: () => Promise<void>;
+  reviewOrder: () => void;
+  backToCart: () => void;
+  confirmOrder: () => Promise<void>;
+  /** After a lost race: sets each short line to what is still available (0 removes it). */
+  updateCartToWhatIsLeft: () => Promise<void>;
+}
+
+/** Lost contact mid-checkout: the order may or may not have been committed, so say where to look. */
+const outcomeUnknownNotice =
+  'The connection dropped before the store answered. If your order went through it appears under “Your orders”; otherwise confirm again.';
+
+function checkoutNotice(error: unknown): string {
+  if (error instanceof RequestError && (error.code === 'disconnected' || error.code === 'timeout')) return outcomeUnknownNotice;
+  return describeFailure(error);
+}
+
+export function createShopActions(client: TallySocketClient, store: TallyStore): ShopActions {
+  const state = () => store.getState();
+
+  async function changeCart(type: 'cart.add' | 'cart.set', productId: number, quantity: number): Promise<void> {
+    const { result, seq } = await client.requestCommitted(type, { productId, quantity });
+    state().applyCart(result.cart, seq);
+  }
+
+  async function confirmOrder(): Promise<void> {
+    const flow = state().checkout;
+    if (flow.step !== 'review') return;
+    // The total the review shows is the cart's: that is what the shopper agreed to pay.
+    const expectedTotalCents = state().cart.totalCents;
+    state().setCheckout({ step: 'placing' });
+    try {
+      const { result, seq } = await client.requestCommitted('checkout', { expectedTotalCents });
+      state().applyCart(result.cart, seq);
+      state().addOrder(result.order);
+      state().setCheckout({ step: 'confirmed', order: result.order });
+    } catch (error) {
+      checkoutFailed(error);
+    }
+  }
+
+  function checkoutFailed(error: unknown): void {
+    if (error instanceof RequestError && error.code === 'out_of_stock') {
+      const shortfalls = error.details?.shortfalls ?? [];
+      state().setCheckout({ step: 'conflict', message: error.message, shortfalls });
+      return;
+    }
+    if (error instanceof RequestError && error.code === 'cart_empty') state().applyCart(emptyCart, state().cartSeq);
+    const changedCart = error instanceof RequestError ? error.details?.cart : undefined;
+    if (changedCart !== undefined) {
+      // An error carries no seq: the cart it reports is the newest the server had when it answered.
+      state().applyCart(changedCart, state().cartSeq);
+    }
+    if (state().cart.lines.length === 0) {
+      state().setCheckout({ step: 'cart' });
+      return;
+    }
+    state().setCheckout({ step: 'review', notice: checkoutNotice(error) });
+  }
+
+  async function updateCartToWhatIsLeft(): Promise<void> {
+    const flow = state().checkout;
+    const shortfalls: readonly StockShortfall[] = flow.step === 'conflict' ? flow.shortfalls : [];
+    // One line after another: the last reply then holds the whole updated cart.
+    for (const shortfall of shortfalls) {
+      await changeCart('cart.set', shortfall.productId, shortfall.available);
+    }
+    state().setCheckout({ step: 'cart' });
+  }
+
+  return {
+    startSession: (name, address) => client.startSession(name, address),
+    addToCart: (productId, quantity) => changeCart('cart.add', productId, quantity),
+    setLineQuantity: (productId, quantity) => changeCart('cart.set', productId, quantity),
+    clearCart: async () => {
+      const { result, seq } = await client.requestCommitted('cart.clear', {});
+      state().applyCart(result.cart, seq);
+    },
+    reviewOrder: () => {
+      if (state().cart.lines.length === 0) return;
+      state().setCheckout({ step: 'review', notice: null });
+    },
+    backToCart: () => state().setCheckout({ step: 'cart' }),
+    confirmOrder,
+    updateCartToWhatIsLeft,
+  };
+}

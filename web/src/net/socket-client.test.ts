@@ -1,0 +1,172 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { product, startTestServer, type TestServer } from '../../../test/support/test-server.ts';
+import { createTallyStore, type TallyState, type TallyStore } from '../state/store.ts';
+import { RequestError } from './request-error.ts';
+import { memorySessionTokenStorage, type SessionTokenStorage } from './session-token-storage.ts';
+import { TallySocketClient, type SocketLike } from './socket-client.ts';
+
+/**
+ * The socket client against a real Tally server on an ephemeral port, over real WebSockets (the `ws`
+ * package stands in for the browser's WebSocket; its event interface is the same).
+ */
+
+interface Tab {
+  client: TallySocketClient;
+  store: TallyStore;
+  tokens: SessionTokenStorage;
+  sockets: WebSocket[];
+}
+
+let server: TestServer;
+const tabs: Tab[] = [];
+
+beforeEach(async () => {
+  server = await startTestServer([product('Lamp', 5, 2_500), product('Kite', 1, 900)]);
+});
+
+afterEach(async () => {
+  for (const tab of tabs.splice(0)) tab.client.close();
+  await server.dispose();
+});
+
+function openTab(tokens: SessionTokenStorage = memorySessionTokenStorage()): Tab {
+  const store = createTallyStore();
+  const sockets: WebSocket[] = [];
+  const client = new TallySocketClient({
+    url: server.webSocketUrl,
+    store,
+    tokenStorage: tokens,
+    createSocket: (url) => {
+      const socket = new WebSocket(url);
+      sockets.push(socket);
+      return socket as unknown as SocketLike;
+    },
+  });
+  const tab = { client, store, tokens, sockets };
+  tabs.push(tab);
+  client.start();
+  return tab;
+}
+
+/** Resolves once the store satisfies `predicate` (checked on every change), or fails after 5 s. */
+function until(store: TallyStore, predicate: (state: TallyState) => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (predicate(store.getState())) return resolve();
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error('the store never reached the expected state'));
+    }, 5_000);
+    const unsubscribe = store.subscribe((state) => {
+      if (!predicate(state)) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    });
+  });
+}
+
+const online = (state: TallyState) => state.connectionStatus === 'online';
+
+describe('TallySocketClient', () => {
+  it('goes online with the welcome snapshot and tracks the last seq', async () => {
+    const tab = openTab();
+    expect(tab.store.getState().connectionStatus).toBe('connecting');
+    await until(tab.store, online);
+
+    const names = tab.store.getState().productIds.map((id) => tab.store.getState().productsById[id]?.name);
+    expect(names).toEqual(['Lamp', 'Kite']);
+    expect(tab.client.lastSeq).toBeGreaterThan(0);
+  });
+
+  it('starts a session, keeps its token and resumes it, cart included, in a new connection', async () => {
+    const first = openTab();
+    await until(first.store, online);
+    await first.client.startSession('Ada', '1 Loop Lane');
+    const lampId = first.store.getState().productIds[0]!;
+    await first.client.request('cart.add', { productId: lampId, quantity: 2 });
+    expect(first.tokens.read()).toHaveLength(43);
+    first.client.close();
+
+    const reloaded = openTab(first.tokens);
+    expect(reloaded.store.getState().sessionStatus).toBe('resuming');
+    await until(reloaded.store, online);
+
+    expect(reloaded.store.getState().sessionStatus).toBe('active');
+    expect(reloaded.store.getState().shopper?.name).toBe('Ada');
+    expect(reloaded.store.getState().cart.lines.map((line) => [line.name, line.quantity])).toEqual([['Lamp', 2]]);
+  });
+
+  it('forgets a token the server does not know and shows the shopper as anonymous', async () => {
+    const tokens = memorySessionTokenStorage();
+    tokens.write('A'.repeat(43));
+    const tab = openTab(tokens);
+    await until(tab.store, online);
+
+    expect(tokens.read()).toBeNull();
+    expect(tab.store.getState().sessionStatus).toBe('anonymous');
+  });
+
+  it('rejects with the server error code, message and shortfalls', async () => {
+    const tab = openTab();
+    await until(tab.store, online);
+    await tab.client.startSession('Ben', '2 Loop Lane');
+    const kiteId = tab.store.getState().productIds[1]!;
+
+    const failure = await tab.client.request('cart.add', { productId: kiteId, quantity: 3 }).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(RequestError);
+    const { code, details, message } = failure as RequestError;
+    expect(code).toBe('insufficient_stock');
+    expect(message).toContain('Kite');
+    expect(details?.shortfalls).toEqual([{ productId: kiteId, name: 'Kite', requested: 3, available: 1 }]);
+  });
+
+  it('refuses requests while not online instead of queueing them', async () => {
+    const tab = openTab();
+    const failure = await tab.client.request('ping', {}).catch((error: unknown) => error);
+    expect((failure as RequestError).code).toBe('not_connected');
+  });
+
+  it("applies another tab's purchase to this tab's catalog", async () => {
+    const [watcher, buyer] = [openTab(), openTab()];
+    await Promise.all([until(watcher.store, online), until(buyer.store, online)]);
+    await buyer.client.startSession('Cyd', '3 Loop Lane');
+    const lampId = buyer.store.getState().productIds[0]!;
+    const { cart } = await buyer.client.request('cart.add', { productId: lampId, quantity: 2 });
+
+    await buyer.client.request('checkout', { expectedTotalCents: cart.totalCents });
+
+    await until(watcher.store, (state) => state.productsById[lampId]?.stock === 3);
+    expect(watcher.store.getState().productsById[lampId]?.version).toBeGreaterThan(1);
+  });
+
+  it('reconnects after the connection drops, fails what was pending, and resumes the session', async () => {
+    const tab = openTab();
+    await until(tab.store, online);
+    await tab.client.startSession('Dee', '4 Loop Lane');
+    const pending = tab.client.request('orders.list', {}).catch((error: unknown) => error);
+
+    tab.sockets[0]!.terminate();
+
+    expect(((await pending) as RequestError).code).toBe('disconnected');
+    await until(tab.store, (state) => state.connectionStatus === 'reconnecting');
+    await until(tab.store, online);
+    expect(tab.sockets).toHaveLength(2);
+    expect(tab.store.getState().shopper?.name).toBe('Dee');
+    const { orders } = await tab.client.request('orders.list', {});
+    expect(orders).toEqual([]);
+  });
+
+  it('close() goes offline and does not reconnect', async () => {
+    const tab = openTab();
+    await until(tab.store, online);
+
+    tab.client.close();
+
+    expect(tab.store.getState().connectionStatus).toBe('offline');
+    const failure = await tab.client.request('ping', {}).catch((error: unknown) => error);
+    expect((failure as RequestError).code).toBe('not_connected');
+    expect(tab.sockets).toHaveLength(1);
+  });
+});
