@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AccountView } from '../../shared/protocol.ts';
 import { openAccount, registerUser, signInAuditor } from '../support/bank-fixtures.ts';
 import { TestClient } from '../support/test-client.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { useTestServer } from '../support/server-fixture.ts';
 
 const userCount = 10;
 const clientCount = 20;
@@ -10,14 +10,7 @@ const operationsPerClient = 500;
 const openingDepositCents = 50_000;
 const loanPrincipalCents = 30_000;
 
-let server: TestServer | undefined;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await server?.dispose();
-  server = undefined;
-});
+const fixture = useTestServer();
 
 function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
@@ -75,22 +68,22 @@ async function runClient(owner: Owner, allChecking: readonly string[], random: (
 
 describe(`${clientCount} clients x ${operationsPerClient} random operations over ${userCount} accounts`, () => {
   it('finishes without deadlock, keeps the ledger sound and conserves money', async () => {
-    server = await startTestServer();
+    const server = await fixture.start();
     const owners: Owner[] = [];
     for (let index = 0; index < userCount; index += 1) {
       const { client, sessionToken } = await registerUser(server.webSocketUrl, `user${index}`, `c${index}-`);
-      clients.push(client);
+      fixture.track(client);
       const checking = await openAccount(client, 'checking', openingDepositCents);
       const loan = await openAccount(client, 'loan', loanPrincipalCents);
       owners.push({ client, checking, loan });
       // A second tab of the same user: 20 clients, two per account owner.
       const second = await TestClient.connect(server.webSocketUrl, `c${index + userCount}-`);
       await second.expectResult('auth.resume', { sessionToken });
-      clients.push(second);
+      fixture.track(second);
       owners.push({ client: second, checking, loan });
     }
     const auditor = await signInAuditor(server.webSocketUrl);
-    clients.push(auditor);
+    fixture.track(auditor);
     const initial = (await auditor.expectResult('audit.check', {})).report;
     expect(initial.ok).toBe(true);
     const netBefore = userCount * (openingDepositCents - loanPrincipalCents);
@@ -128,6 +121,7 @@ describe(`${clientCount} clients x ${operationsPerClient} random operations over
     const inflow = tallies.reduce((sum, tally) => sum + tally.netInflowCents, 0);
     expect(totals.deposits - totals.loans).toBe(netBefore + inflow);
     expect(totals.lowest).toBeGreaterThanOrEqual(0);
-    for (const client of clients) expect(Math.min(0, ...client.balancesSeen)).toBe(0);
+    for (const { client } of owners) expect(Math.min(0, ...client.balancesSeen)).toBe(0);
+    expect(Math.min(0, ...auditor.balancesSeen)).toBe(0);
   }, 120_000);
 });

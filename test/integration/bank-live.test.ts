@@ -1,29 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Changes } from '../../shared/protocol.ts';
 import { statsIntervalMs } from '../../shared/limits.ts';
 import { openAccount, registerUser, signInAuditor } from '../support/bank-fixtures.ts';
 import { TestClient } from '../support/test-client.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { useTestServer } from '../support/server-fixture.ts';
 
-let server: TestServer | undefined;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await server?.dispose();
-  server = undefined;
-});
+const fixture = useTestServer();
 
 describe('the bank, live', () => {
   it('shows money arriving in the recipient’s tabs and everything to the auditor, and nothing to others', async () => {
-    server = await startTestServer();
+    const server = await fixture.start();
     const sender = await registerUser(server.webSocketUrl, 'sender');
     const recipient = await registerUser(server.webSocketUrl, 'recipient');
     const bystander = await registerUser(server.webSocketUrl, 'bystander');
     const recipientSecondTab = await TestClient.connect(server.webSocketUrl);
     await recipientSecondTab.expectResult('auth.resume', { sessionToken: recipient.sessionToken });
     const auditor = await signInAuditor(server.webSocketUrl);
-    clients.push(sender.client, recipient.client, bystander.client, recipientSecondTab, auditor);
+    fixture.track(sender.client, recipient.client, bystander.client, recipientSecondTab, auditor);
 
     const from = await openAccount(sender.client, 'checking', 10_000);
     const to = await openAccount(recipient.client, 'savings', 100);
@@ -41,10 +34,10 @@ describe('the bank, live', () => {
   });
 
   it('tells every tab the bank totals and the rate of operations', async () => {
-    server = await startTestServer();
+    const server = await fixture.start();
     const watcher = await TestClient.connect(server.webSocketUrl);
     const { client } = await registerUser(server.webSocketUrl, 'saver');
-    clients.push(watcher, client);
+    fixture.track(watcher, client);
     expect(watcher.bankStats).toEqual({ totalDepositsCents: 0, totalLoansOwedCents: 0, operationsPerSecond: 0 });
     const account = await openAccount(client, 'checking', 5_000);
     await client.expectResult('bank.deposit', { accountNumber: account.number, amountCents: 1_000 });

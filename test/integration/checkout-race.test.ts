@@ -1,34 +1,27 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TestClient } from '../support/test-client.ts';
-import { product, startTestServer, type TestServer } from '../support/test-server.ts';
+import { useTestServer } from '../support/server-fixture.ts';
+import { product } from '../support/test-server.ts';
 
 const shopperCount = 50;
 const lastUnits = 10;
 /** The race is cheap; running it several times per suite run catches rare interleavings. */
 const raceRounds = 3;
 
-let server: TestServer | undefined;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await server?.dispose();
-  server = undefined;
-});
+const fixture = useTestServer();
 
 async function connectShoppers(count: number): Promise<TestClient[]> {
-  const connected = await Promise.all(Array.from({ length: count }, () => TestClient.connect(server!.webSocketUrl)));
-  clients.push(...connected);
+  const connected = await fixture.connect(count);
   await Promise.all(connected.map((client, index) => client.startShopper(`Shopper ${index}`, `${index} Race Road`)));
   return connected;
 }
 
 function stockInDatabase(productId: number): number {
-  return server!.inspect((db) => (db.prepare('SELECT stock FROM products WHERE id = ?').get(productId) as { stock: number }).stock);
+  return fixture.server.inspect((db) => (db.prepare('SELECT stock FROM products WHERE id = ?').get(productId) as { stock: number }).stock);
 }
 
 function unitsOrdered(productId: number): number {
-  return server!.inspect(
+  return fixture.server.inspect(
     (db) => (db.prepare('SELECT COALESCE(SUM(quantity), 0) AS units FROM order_lines WHERE product_id = ?').get(productId) as { units: number }).units,
   );
 }
@@ -36,7 +29,7 @@ function unitsOrdered(productId: number): number {
 describe('50 shoppers race for the last 10 units', () => {
   for (let round = 1; round <= raceRounds; round += 1) {
     it(`sells exactly ${lastUnits}, never below zero (round ${round})`, async () => {
-      server = await startTestServer([product('Last Few', lastUnits, 2500)]);
+      const server = await fixture.start([product('Last Few', lastUnits, 2500)]);
       const shoppers = await connectShoppers(shopperCount);
       for (const shopper of shoppers) await shopper.expectResult('cart.add', { productId: 1, quantity: 1 });
 
@@ -61,7 +54,7 @@ describe('50 shoppers race for the last 10 units', () => {
   }
 
   it('never oversells when shoppers want several units each', async () => {
-    server = await startTestServer([product('Few Left', lastUnits, 700)]);
+    const server = await fixture.start([product('Few Left', lastUnits, 700)]);
     const shoppers = await connectShoppers(shopperCount);
     const wanted = shoppers.map((_, index) => 1 + (index % 3));
     await Promise.all(shoppers.map((shopper, index) => shopper.expectResult('cart.add', { productId: 1, quantity: wanted[index]! })));

@@ -1,20 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Changes } from '../../shared/protocol.ts';
 import { TestClient } from '../support/test-client.ts';
-import { product, startTestServer, type TestServer } from '../support/test-server.ts';
+import { useTestServer } from '../support/server-fixture.ts';
+import { product } from '../support/test-server.ts';
 
-let server: TestServer | undefined;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await server?.dispose();
-  server = undefined;
-});
+const fixture = useTestServer();
 
 async function connect(count: number): Promise<TestClient[]> {
-  const connected = await Promise.all(Array.from({ length: count }, () => TestClient.connect(server!.webSocketUrl)));
-  clients.push(...connected);
+  const connected = await fixture.connect(count);
   return connected;
 }
 
@@ -22,7 +15,7 @@ const changeFrames = (client: TestClient) => client.frames.filter((frame): frame
 
 describe('live updates', () => {
   it('pushes a purchase to every other tab with a newer version', async () => {
-    server = await startTestServer([product('Lamp', 8, 4000), product('Rug', 3, 9000)]);
+    const server = await fixture.start([product('Lamp', 8, 4000), product('Rug', 3, 9000)]);
     const [buyer, watcherOne, watcherTwo] = await connect(3);
     const versionBefore = watcherOne!.products.get(1)!.version;
     await buyer!.startShopper();
@@ -38,7 +31,7 @@ describe('live updates', () => {
   });
 
   it('sends each tab at most one changes frame per commit, with growing seq', async () => {
-    server = await startTestServer([product('A', 500, 100), product('B', 500, 100), product('C', 500, 100)]);
+    const server = await fixture.start([product('A', 500, 100), product('B', 500, 100), product('C', 500, 100)]);
     const shoppers = await connect(20);
     const [watcher] = await connect(1);
     for (const [index, shopper] of shoppers.entries()) {
@@ -66,7 +59,7 @@ describe('live updates', () => {
   });
 
   it('greets a new tab with the committed state and the current seq', async () => {
-    server = await startTestServer([product('Chair', 4, 15_000)]);
+    const server = await fixture.start([product('Chair', 4, 15_000)]);
     const [buyer] = await connect(1);
     await buyer!.startShopper();
     await buyer!.expectResult('cart.add', { productId: 1, quantity: 4 });

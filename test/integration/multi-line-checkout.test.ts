@@ -1,15 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TestClient } from '../support/test-client.ts';
-import { product, startTestServer, type TestServer } from '../support/test-server.ts';
+import { useTestServer } from '../support/server-fixture.ts';
+import { product } from '../support/test-server.ts';
 
-let server: TestServer | undefined;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await server?.dispose();
-  server = undefined;
-});
+const fixture = useTestServer();
 
 const initialStock = [6, 5, 4, 7];
 const priceCents = [1000, 250, 1999, 50];
@@ -25,10 +19,10 @@ function seededRandom(seed: number): () => number {
 
 describe('multi-line checkouts under contention', () => {
   it('take every line or none, and stock adds up', async () => {
-    server = await startTestServer(initialStock.map((stock, index) => product(`Item ${index + 1}`, stock, priceCents[index])));
+    const server = await fixture.start(initialStock.map((stock, index) => product(`Item ${index + 1}`, stock, priceCents[index])));
     const random = seededRandom(42);
-    const shoppers = await Promise.all(Array.from({ length: 30 }, () => TestClient.connect(server!.webSocketUrl)));
-    clients.push(...shoppers);
+    const shoppers = await Promise.all(Array.from({ length: 30 }, () => TestClient.connect(fixture.server.webSocketUrl)));
+    fixture.track(...shoppers);
     const carts: Array<Map<number, number>> = [];
     const shopperIds: number[] = [];
     for (const shopper of shoppers) {
