@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { historyPageMax } from '../shared/limits.ts';
+import { bankCommandNames, bankHelpText, defaultUrl, historyRowsDefault, parseBankCommandLine } from './bank-arguments.ts';
+import { UsageError } from './usage-error.ts';
+
+const noEnvironment = {};
+
+function parse(...argv: string[]) {
+  const parsed = parseBankCommandLine(argv, noEnvironment);
+  if (parsed.help) throw new Error('expected a command, got --help');
+  return parsed;
+}
+
+function refusal(argv: string[]): string {
+  try {
+    parseBankCommandLine(argv, noEnvironment);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error(`expected ${argv.join(' ')} to be refused`);
+}
+
+describe('parseBankCommandLine', () => {
+  it('reads the seed-style commands into requests with integer cents', () => {
+    expect(parse('alice', 'register').command).toEqual({ name: 'register' });
+    expect(parse('alice', 'create_account', 'savings', '500').command).toEqual({ name: 'create_account', kind: 'savings', amountCents: 50_000 });
+    expect(parse('alice', 'deposit', '10000002', '12.34').command).toEqual({ name: 'deposit', accountNumber: '10000002', amountCents: 1_234 });
+    expect(parse('alice', 'withdraw', '10000002', '0.05').command).toEqual({ name: 'withdraw', accountNumber: '10000002', amountCents: 5 });
+    expect(parse('alice', 'transfer', '10000002', '10000003', '$7').command).toEqual({
+      name: 'transfer',
+      fromAccountNumber: '10000002',
+      toAccountNumber: '10000003',
+      amountCents: 700,
+    });
+    expect(parse('alice', 'pay_loan_check', '10000005', '200').command).toEqual({ name: 'pay_loan_check', loanAccountNumber: '10000005', amountCents: 20_000 });
+    expect(parse('alice', 'pay_loan_transfer', '10000004', '10000005', '200').command).toEqual({
+      name: 'pay_loan_transfer',
+      fromAccountNumber: '10000004',
+      loanAccountNumber: '10000005',
+      amountCents: 20_000,
+    });
+    expect(parse('alice', 'accounts').command).toEqual({ name: 'accounts' });
+    expect(parse('auditor', 'show_accountholders').command).toEqual({ name: 'show_accountholders' });
+    expect(parse('auditor', 'audit_check').command).toEqual({ name: 'audit_check' });
+  });
+
+  it('takes history filters as options, anywhere on the line', () => {
+    expect(parse('alice', 'history').command).toEqual({ name: 'history', filter: { limit: historyRowsDefault } });
+    expect(parse('alice', '--limit', '5', 'history', '--account=10000002').command).toEqual({
+      name: 'history',
+      filter: { limit: 5, accountNumber: '10000002' },
+    });
+    expect(parse('auditor', 'show_transaction_history', '--user', 'Grace', '--kind', 'transfer', '--limit', String(historyPageMax)).command).toEqual({
+      name: 'show_transaction_history',
+      filter: { limit: historyPageMax, username: 'Grace', kind: 'transfer' },
+    });
+  });
+
+  it('uses --url, else TALLY_URL, else the default', () => {
+    expect(parse('alice', 'accounts').url).toBe(defaultUrl);
+    expect(parseBankCommandLine(['alice', 'accounts'], { TALLY_URL: 'ws://bank.example:81/ws' })).toMatchObject({ url: 'ws://bank.example:81/ws' });
+    expect(parseBankCommandLine(['--url', 'wss://tally.example/ws', 'alice', 'accounts'], { TALLY_URL: 'ws://other/ws' })).toMatchObject({
+      url: 'wss://tally.example/ws',
+    });
+  });
+
+  it('answers --help whatever else is on the line, and lists every command in it', () => {
+    expect(parseBankCommandLine(['--help'], noEnvironment)).toEqual({ help: true });
+    expect(parseBankCommandLine(['alice', 'deposit', '-h'], noEnvironment)).toEqual({ help: true });
+    for (const name of bankCommandNames) expect(bankHelpText).toContain(name);
+  });
+
+  it.each([
+    [[], /name the user and a command/],
+    [['alice'], /name a command after the user/],
+    [['alice', 'fly'], /unknown command "fly"/],
+    [['alice', 'toString'], /unknown command "toString"/],
+    [['alice', 'deposit', '10000002'], /deposit takes 2 argument\(s\): deposit <account> <amount>/],
+    [['alice', 'accounts', 'extra'], /accounts takes no argument\(s\)/],
+    [['alice', 'deposit', '1001', '5'], /8-digit account number/],
+    [['alice', 'deposit', '10000002', '-5'], /amounts must be positive, got "-5"/],
+    [['alice', 'deposit', '10000002', '0'], /at least \$0\.01/],
+    [['alice', 'deposit', '10000002', '1.005'], /more than two decimals/],
+    [['alice', 'deposit', '10000002', '10000000.01'], /more than the largest allowed/],
+    [['alice', 'create_account', 'brokerage', '5'], /account kind must be checking, savings, loan/],
+    [['al', 'accounts'], /user must be 3 to 32 letters/],
+    [['alice smith', 'accounts'], /user must be 3 to 32 letters/],
+    [['alice', 'accounts', '--kind', 'transfer'], /--kind does not apply to accounts/],
+    [['alice', 'history', '--user', 'bob'], /--user does not apply to history/],
+    [['alice', 'history', '--limit', '0'], /--limit must be a whole number from 1 to 100/],
+    [['alice', 'history', '--limit', String(historyPageMax + 1)], /--limit must be a whole number from 1 to 100/],
+    [['auditor', 'show_transaction_history', '--kind', 'theft'], /--kind must be one of open_account, deposit/],
+    [['alice', 'accounts', '--password', 'x'], /Unknown option '--password'/],
+    [['--url', 'http://127.0.0.1:9000/ws', 'alice', 'accounts'], /--url must start with ws:\/\/ or wss:\/\//],
+    [['--url', 'not a url', 'alice', 'accounts'], /--url must be a WebSocket URL/],
+  ])('refuses %j', (argv, message) => {
+    expect(refusal(argv)).toMatch(message);
+  });
+});

@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
+import type { AddressInfo } from 'node:net';
+import { frameBytesMax } from '../shared/limits.ts';
+import { useTestServer } from '../test/support/server-fixture.ts';
+import { TallyClient, TallyClientError } from './tally-client.ts';
+
+const welcome = { type: 'welcome', protocolVersion: 1, seq: 0, products: [], bank: { totalDepositsCents: 0, totalLoansOwedCents: 0, operationsPerSecond: 0 } };
+
+describe('TallyClient against a real server', () => {
+  const fixture = useTestServer();
+  const clients: TallyClient[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+  });
+
+  it('waits for welcome, matches results and refusals, and fails requests after close', async () => {
+    const server = await fixture.start();
+    const client = await TallyClient.connect(server.webSocketUrl);
+    clients.push(client);
+    expect(client.welcome.protocolVersion).toBe(1);
+
+    const [pong, registered] = await Promise.all([client.request('ping', {}), client.request('auth.register', { username: 'Client-Test', password: 'a long password' })]);
+    expect(pong).toMatchObject({ ok: true, result: {} });
+    expect(registered).toMatchObject({ ok: true, result: { user: { username: 'client-test', role: 'customer' }, accounts: [] } });
+
+    const again = await client.request('auth.register', { username: 'someone', password: 'a long password' });
+    expect(again).toMatchObject({ ok: false, error: { code: 'already_signed_in' } });
+    await expect(client.expectResult('audit.check', {})).rejects.toMatchObject({ code: 'refused', refusal: { code: 'forbidden' } });
+
+    await client.close();
+    expect(client.isOpen).toBe(false);
+    await expect(client.request('ping', {})).rejects.toMatchObject({ code: 'closed' });
+  });
+
+  it('refuses a request larger than frameBytesMax without sending it', async () => {
+    const server = await fixture.start();
+    const client = await TallyClient.connect(server.webSocketUrl);
+    clients.push(client);
+    const username = 'x'.repeat(frameBytesMax);
+    await expect(client.request('auth.signIn', { username, password: 'a long password' })).rejects.toMatchObject({ code: 'frame_too_large' });
+    await expect(client.request('ping', {})).resolves.toMatchObject({ ok: true });
+  });
+});
+
+describe('TallyClient against a misbehaving server', () => {
+  let server: WebSocketServer | null = null;
+  afterEach(async () => {
+    for (const socket of server?.clients ?? []) socket.terminate();
+    await new Promise<void>((resolve) => (server === null ? resolve() : server.close(() => resolve())));
+    server = null;
+  });
+
+  /** A server that sends `firstFrame` on connect and hands every request to `answer`. */
+  async function fakeServer(firstFrame: unknown, answer: (socket: ServerSocket, request: { type: string; requestId: string }) => void): Promise<string> {
+    server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    server.on('connection', (socket) => {
+      socket.send(JSON.stringify(firstFrame));
+      socket.on('message', (data) => answer(socket, JSON.parse(String(data))));
+    });
+    await new Promise((resolve) => server!.once('listening', resolve));
+    return `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`;
+  }
+
+  it('times a request out, then drops its late reply and carries on', async () => {
+    const held: Array<() => void> = [];
+    const url = await fakeServer(welcome, (socket, request) => {
+      const reply = () => socket.send(JSON.stringify({ type: 'result', requestId: request.requestId, seq: 1, result: {} }));
+      if (request.requestId === 'r1') held.push(reply);
+      else reply();
+    });
+    const client = await TallyClient.connect(url, { requestTimeoutMs: 100 });
+    await expect(client.request('ping', {})).rejects.toMatchObject({ code: 'timeout' });
+    held.forEach((reply) => reply());
+    await expect(client.request('ping', {})).resolves.toMatchObject({ ok: true });
+    await client.close();
+  });
+
+  it('rejects a result that does not match its request type', async () => {
+    const url = await fakeServer(welcome, (socket, request) =>
+      socket.send(JSON.stringify({ type: 'result', requestId: request.requestId, seq: 1, result: { accounts: [{ number: 42 }] } })),
+    );
+    const client = await TallyClient.connect(url);
+    const failure = await client.request('bank.accounts', {}).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TallyClientError);
+    expect(failure).toMatchObject({ code: 'invalid_frame' });
+    await client.close();
+  });
+
+  it('fails pending requests when the server drops the connection', async () => {
+    const url = await fakeServer(welcome, (socket) => socket.terminate());
+    const client = await TallyClient.connect(url);
+    await expect(client.request('ping', {})).rejects.toMatchObject({ code: 'closed' });
+    await client.close();
+  });
+
+  it('fails to connect when the first frame is not a welcome, or nobody listens', async () => {
+    const url = await fakeServer({ type: 'welcome', protocolVersion: 2 }, () => {});
+    await expect(TallyClient.connect(url)).rejects.toMatchObject({ code: 'connect_failed', message: expect.stringMatching(/not a valid welcome/) });
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    server = null;
+    await expect(TallyClient.connect(url)).rejects.toMatchObject({ code: 'connect_failed', message: expect.stringMatching(/ECONNREFUSED/) });
+  });
+});
