@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { historyPageMax, usernameLengthMax, usernameLengthMin } from '../shared/limits.ts';
-import { AccountKind, TransactionKind, type ClientMessageType } from '../shared/protocol.ts';
+import { AccountKind, TransactionKind, accountNumber as accountNumberSchema, username as usernameSchema, type ClientMessageType } from '../shared/protocol.ts';
 import type { Cents } from '../shared/money.ts';
 import { parseAmountCents } from './parse-amount.ts';
 import { UsageError } from './usage-error.ts';
@@ -224,7 +224,7 @@ function isCommandName(name: string): name is BankCommandName {
 }
 
 export function parseAccountNumber(text: string, what = 'account'): string {
-  if (!/^[0-9]{8}$/.test(text)) throw new UsageError(`${what} must be an 8-digit account number like 10000002, got "${text}"`);
+  if (!accountNumberSchema.safeParse(text).success) throw new UsageError(`${what} must be an 8-digit account number like 10000002, got "${text}"`);
   return text;
 }
 
@@ -235,7 +235,8 @@ function parseAccountKind(text: string): AccountKind {
 }
 
 export function parseUsername(text: string, what: string): string {
-  const valid = /^[A-Za-z0-9_.-]+$/.test(text) && text.length >= usernameLengthMin && text.length <= usernameLengthMax;
+  // The server trims and lower-cases names; here the name must already be exactly a valid one.
+  const valid = usernameSchema.safeParse(text).success && text.trim() === text;
   if (!valid) {
     throw new UsageError(`${what} must be ${usernameLengthMin} to ${usernameLengthMax} letters, digits or _ . -; got "${text}"`);
   }

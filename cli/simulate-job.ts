@@ -10,10 +10,10 @@
 import { z } from 'zod';
 import { accountsPerUserMax, amountCentsMax } from '../shared/limits.ts';
 import type { Cents } from '../shared/money.ts';
+import { accountNumber } from '../shared/protocol.ts';
 
 export const goLine = 'go';
 
-const accountNumber = z.string().regex(/^[0-9]{8}$/);
 
 export const SimulationJob = z.strictObject({
   url: z.string(),

@@ -68,7 +68,7 @@ function trimmedText(field: string, lengthMax: number) {
     .regex(/^[^\p{Cc}]*$/u, `${field} must not contain control characters`);
 }
 
-const username = z
+export const username = z
   .string()
   .trim()
   .min(usernameLengthMin, `username must be at least ${usernameLengthMin} characters`)
@@ -82,7 +82,7 @@ const password = z
   .max(passwordLengthMax, `password must be at most ${passwordLengthMax} characters`);
 
 /** Account numbers are 8 digits, as text (they are names, not amounts). */
-const accountNumber = z.string().regex(/^[0-9]{8}$/, 'account number must be 8 digits');
+export const accountNumber = z.string().regex(/^[0-9]{8}$/, 'account number must be 8 digits');
 
 const amountCents = z
   .int('amount must be a whole number of cents')
