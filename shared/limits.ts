@@ -85,6 +85,9 @@ export const balanceCentsMax = 100_000_000_000;
 /** Accounts one user may open. */
 export const accountsPerUserMax = 20;
 
+/** Sessions (signed-in tabs or scripts) one user may hold; a new sign-in ends the oldest beyond this. */
+export const userSessionsMax = 50;
+
 /** Transactions returned by one history request. */
 export const historyPageMax = 100;
 

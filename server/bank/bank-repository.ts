@@ -42,7 +42,8 @@ export interface BankRepository {
   createUser(username: string, passwordHash: Buffer, passwordSalt: Buffer, role: UserView['role'], createdAt: string): Promise<UserView | undefined>;
   findCredentials(username: string): Promise<StoredCredentials | undefined>;
   hasAuditor(): Promise<boolean>;
-  createSession(tokenHash: Buffer, userId: number, createdAt: string): Promise<void>;
+  /** Stores a session and ends the user's oldest ones beyond `sessionsMax`. */
+  createSession(tokenHash: Buffer, userId: number, createdAt: string, sessionsMax: number): Promise<void>;
   findUserBySession(tokenHash: Buffer): Promise<UserView | undefined>;
   deleteSession(tokenHash: Buffer): Promise<void>;
 

@@ -114,4 +114,8 @@ export const migrations: readonly string[] = [
   INSERT INTO accounts (id, number, kind, owner_user_id, balance_cents, version, opened_at)
   VALUES (1, '00000001', 'system', NULL, 0, 1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
   `,
+  `
+  -- Sessions are capped per user (userSessionsMax): find a user's sessions without a scan.
+  CREATE INDEX user_sessions_by_user ON user_sessions (user_id);
+  `,
 ];

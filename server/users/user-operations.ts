@@ -6,6 +6,7 @@ import type { OperationRunner } from '../storage/operation-runner.ts';
 import { type Committed, type Outcome, fail, succeed } from '../storage/unit-of-work.ts';
 import { decoyCredentials, hashPassword, verifyPassword } from './passwords.ts';
 import { hashSessionToken, newSessionToken } from './session-tokens.ts';
+import { userSessionsMax } from '../../shared/limits.ts';
 
 export const auditorUsername = 'auditor';
 
@@ -27,7 +28,7 @@ export class UserOperations {
       const createdAt = now().toISOString();
       const user = await bank.createUser(username, hash, salt, 'customer', createdAt);
       if (user === undefined) return fail('username_taken', `The username "${username}" is taken; choose another.`);
-      await bank.createSession(hashSessionToken(sessionToken), user.id, createdAt);
+      await bank.createSession(hashSessionToken(sessionToken), user.id, createdAt, userSessionsMax);
       return succeed({ sessionToken, user, accounts: [] });
     });
   }
@@ -41,7 +42,7 @@ export class UserOperations {
     const user = stored.user;
     return succeed(
       await this.#runner.run([], async ({ bank, now }) => {
-        await bank.createSession(hashSessionToken(sessionToken), user.id, now().toISOString());
+        await bank.createSession(hashSessionToken(sessionToken), user.id, now().toISOString(), userSessionsMax);
         return succeed({ sessionToken, user, accounts: await ownAccounts(bank, user) });
       }),
     );

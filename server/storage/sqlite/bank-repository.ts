@@ -66,6 +66,10 @@ export class SqliteBankRepository implements BankRepository {
       ),
       hasAuditor: database.prepare<[], { found: number }>("SELECT EXISTS (SELECT 1 FROM users WHERE role = 'auditor') AS found"),
       createSession: database.prepare('INSERT INTO user_sessions (token_hash, user_id, created_at) VALUES (?, ?, ?)'),
+      endOldestSessions: database.prepare<[number, number, number]>(
+        `DELETE FROM user_sessions WHERE user_id = ? AND rowid NOT IN
+           (SELECT rowid FROM user_sessions WHERE user_id = ? ORDER BY rowid DESC LIMIT ?)`,
+      ),
       findUserBySession: database.prepare<[Buffer], UserView>(
         'SELECT u.id, u.username, u.role FROM user_sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?',
       ),
@@ -134,8 +138,9 @@ export class SqliteBankRepository implements BankRepository {
     return this.#statements.hasAuditor.get()!.found === 1;
   }
 
-  async createSession(tokenHash: Buffer, userId: number, createdAt: string): Promise<void> {
+  async createSession(tokenHash: Buffer, userId: number, createdAt: string, sessionsMax: number): Promise<void> {
     this.#statements.createSession.run(tokenHash, userId, createdAt);
+    this.#statements.endOldestSessions.run(userId, userId, sessionsMax);
   }
 
   async findUserBySession(tokenHash: Buffer): Promise<UserView | undefined> {
