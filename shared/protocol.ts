@@ -426,6 +426,8 @@ export const ErrorDetails = z.strictObject({
   shortfalls: z.array(StockShortfall).optional(),
   /** For `cart_changed`: the cart as it is now. */
   cart: CartView.optional(),
+  /** For a refused bank money operation: the caller's own accounts it named, as they still are. */
+  accounts: z.array(AccountView).optional(),
 });
 
 // ---------------------------------------------------------------------------------------

@@ -161,10 +161,14 @@ export class BankOperations {
       const accounts: AccountState[] = [];
       for (const number of accountNumbers) {
         const account = await context.bank.findAccount(number);
-        if (account === undefined || account.kind === 'system') return fail('unknown_account', `There is no account ${number}.`);
+        if (account === undefined || account.kind === 'system') {
+          return withOwnBalances(fail('unknown_account', `There is no account ${number}.`), user, accounts);
+        }
         accounts.push(account);
       }
-      return this.#record(context, user, requestId, planner(accounts, await context.bank.cashAccount()));
+      const planned = planner(accounts, await context.bank.cashAccount());
+      if (!planned.ok) return withOwnBalances(planned, user, accounts);
+      return this.#record(context, user, requestId, planned);
     });
   }
 
@@ -179,6 +183,18 @@ export class BankOperations {
     const own = recorded.accounts.filter((account) => account.ownerUserId === user.id);
     return succeed({ transaction: recorded.transaction, accounts: own.map(accountView) });
   }
+}
+
+/**
+ * A refusal answers, as the bank seed's server does, with the current balances: those of the
+ * caller's own accounts the request named (nobody learns another customer's balance).
+ */
+function withOwnBalances(refusal: Outcome<never>, user: UserView, named: readonly AccountState[]): Outcome<never> {
+  if (refusal.ok) return refusal;
+  const ownByNumber = new Map(named.filter((account) => account.ownerUserId === user.id).map((account) => [account.number, account]));
+  const own = [...ownByNumber.values()].map(accountView);
+  if (own.length === 0) return refusal;
+  return fail(refusal.failure.code, refusal.failure.message, { ...refusal.failure.details, accounts: own });
 }
 
 async function page(

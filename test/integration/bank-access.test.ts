@@ -144,6 +144,22 @@ describe('authorization', () => {
   });
 });
 
+describe('refusals answer with the current balances, as the bank seed’s server does', () => {
+  it("gives the caller's own accounts as they are, and nothing of another customer's", async () => {
+    const refused = await alice.request('bank.transfer', { fromAccountNumber: aliceSavings.number, toAccountNumber: bobChecking.number, amountCents: 999_999 });
+    expect(refused.ok ? 'transferred' : refused.error.code).toBe('insufficient_funds');
+    const current = await alice.expectResult('bank.accounts', {});
+    const savingsNow = current.accounts.find((account) => account.number === aliceSavings.number);
+    expect(refused.ok ? [] : refused.error.details?.accounts).toEqual([savingsNow]);
+
+    const sameAccount = await alice.request('bank.transfer', { fromAccountNumber: aliceChecking.number, toAccountNumber: aliceChecking.number, amountCents: 1 });
+    expect(sameAccount.ok ? [] : sameAccount.error.details?.accounts?.map((account) => account.number)).toEqual([aliceChecking.number]);
+
+    const intruder = await bob.request('bank.withdraw', { accountNumber: aliceChecking.number, amountCents: 1 });
+    expect(intruder.ok ? 'withdrew' : intruder.error.details).toBeUndefined();
+  });
+});
+
 describe('refusals name the problem and change nothing', () => {
   it('insufficient funds', () =>
     expectRefusal(alice.request('bank.withdraw', { accountNumber: aliceSavings.number, amountCents: 2_501 }), 'insufficient_funds'));
