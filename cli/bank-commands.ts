@@ -78,7 +78,8 @@ async function moneyOperation<Type extends MoneyRequestType>(
 ): Promise<CommandOutcome> {
   const reply = await client.request(type, fields);
   if (!reply.ok) {
-    const mine = await ownAccounts(client, namedAccountNumbers);
+    // The server answers a refusal with the caller's named accounts as they still are.
+    const mine = reply.error.details?.accounts ?? [];
     return { ok: false, lines: [failedLine(reply.error), ...(mine.length > 0 ? [formatAccounts(mine)] : [])] };
   }
   const { transaction, accounts } = reply.result as ResultOf<MoneyRequestType>;
@@ -93,14 +94,6 @@ async function moneyOperation<Type extends MoneyRequestType>(
       ...notMine.map((number) => `(${number} belongs to another customer: only its owner and the auditor see its balance)`),
     ],
   };
-}
-
-/** The user's current accounts among these numbers; none when they cannot be read (e.g. the auditor). */
-async function ownAccounts(client: TallyClient, numbers: readonly string[]) {
-  if (numbers.length === 0) return [];
-  const reply = await client.request('bank.accounts', {});
-  if (!reply.ok) return [];
-  return reply.result.accounts.filter((account) => numbers.includes(account.number));
 }
 
 async function listAccounts(client: TallyClient): Promise<CommandOutcome> {
