@@ -1,46 +1,44 @@
-import { useTally } from '../state/use-tally.ts';
-import { CheckoutPanel } from './CheckoutPanel.tsx';
+import { useEffect } from 'react';
+import type { Route } from '../routing/routes.ts';
+import { useRoute } from '../routing/use-route.ts';
+import { AuditPage } from './audit/AuditPage.tsx';
+import { BankPage } from './bank/BankPage.tsx';
 import { Header } from './Header.tsx';
-import { OrderHistory } from './OrderHistory.tsx';
-import { ProductGrid } from './ProductGrid.tsx';
-import { ShopperForm } from './ShopperForm.tsx';
+import { StorePage } from './StorePage.tsx';
 
-function Sidebar() {
-  const sessionStatus = useTally((state) => state.sessionStatus);
-  if (sessionStatus === 'active') return <CheckoutPanel />;
-  if (sessionStatus === 'resuming') {
-    return (
-      <div className="panel panel--quiet" aria-busy="true">
-        <p className="empty-state">Welcoming you back…</p>
-      </div>
-    );
+const pageTitles: Readonly<Record<Route, string>> = { store: 'Tally — Store', bank: 'Tally — Bank', audit: 'Tally — Audit' };
+
+const footers: Readonly<Record<Route, string>> = {
+  store: 'Prices in US dollars. Every order is saved before it is confirmed.',
+  bank: 'Amounts in US dollars. Every operation is saved before it is confirmed.',
+  audit: 'Amounts in US dollars. The audit views only read; they never change the ledger.',
+};
+
+function Page({ route }: { route: Route }) {
+  switch (route) {
+    case 'store':
+      return <StorePage />;
+    case 'bank':
+      return <BankPage />;
+    case 'audit':
+      return <AuditPage />;
+    default: {
+      const unexpected: never = route;
+      throw new Error(`unknown route ${JSON.stringify(unexpected)}`);
+    }
   }
-  return <ShopperForm />;
 }
 
 export function App() {
-  const active = useTally((state) => state.sessionStatus === 'active');
+  const route = useRoute();
+  useEffect(() => {
+    document.title = pageTitles[route];
+  }, [route]);
   return (
     <div className="app">
-      <Header />
-      <main className="layout">
-        <aside className="layout__sidebar">
-          <Sidebar />
-        </aside>
-        <section className="layout__catalog" aria-labelledby="catalog-title">
-          <div className="section-heading">
-            <h2 id="catalog-title">On the shelf</h2>
-            <p>{active ? 'Stock updates live across every open tab.' : 'Tell us who you are to start filling your cart.'}</p>
-          </div>
-          <ProductGrid />
-        </section>
-      </main>
-      {active && (
-        <div className="layout layout--single">
-          <OrderHistory />
-        </div>
-      )}
-      <footer className="site-footer">Prices in US dollars. Every order is saved before it is confirmed.</footer>
+      <Header route={route} />
+      <Page route={route} />
+      <footer className="site-footer">{footers[route]}</footer>
     </div>
   );
 }

@@ -1,7 +1,10 @@
+import type { Route } from '../routing/routes.ts';
+import { BankStatsBar } from './BankStatsBar.tsx';
 import { ConnectionIndicator } from './ConnectionIndicator.tsx';
 import { Greeting } from './Greeting.tsx';
+import { SiteNav } from './SiteNav.tsx';
 
-export function Header() {
+export function Header({ route }: { route: Route }) {
   return (
     <header className="site-header">
       <div className="site-header__inner">
@@ -11,9 +14,11 @@ export function Header() {
           </span>
           Tally
         </h1>
-        <Greeting />
+        <SiteNav route={route} />
+        {route === 'store' && <Greeting />}
         <ConnectionIndicator />
       </div>
+      <BankStatsBar />
     </header>
   );
 }

@@ -2,10 +2,10 @@ import type { ErrorCode, ErrorDetails } from '../../../shared/protocol.ts';
 
 /** Failures the client itself reports, beside the server's error codes. */
 export const clientErrorMessages = {
-  disconnected: 'The connection to the store dropped before it answered; please try again.',
-  not_connected: 'The store is not connected right now; please try again in a moment.',
-  timeout: 'The store did not answer in time; please try again.',
-  invalid_reply: 'The store sent a reply this page does not understand.',
+  disconnected: 'The connection to Tally dropped before it answered; please try again.',
+  not_connected: 'Tally is not connected right now; please try again in a moment.',
+  timeout: 'Tally did not answer in time; please try again.',
+  invalid_reply: 'Tally sent a reply this page does not understand.',
 } as const;
 
 export type ClientErrorCode = keyof typeof clientErrorMessages;

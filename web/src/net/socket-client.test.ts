@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { product, startTestServer, type TestServer } from '../../../test/support/test-server.ts';
+import { product, startTestServer, testAuditorPassword, type TestServer } from '../../../test/support/test-server.ts';
 import { createTallyStore, type TallyState, type TallyStore } from '../state/store.ts';
 import { RequestError } from './request-error.ts';
 import { memorySessionTokenStorage, type SessionTokenStorage } from './session-token-storage.ts';
@@ -15,6 +15,7 @@ interface Tab {
   client: TallySocketClient;
   store: TallyStore;
   tokens: SessionTokenStorage;
+  userTokens: SessionTokenStorage;
   sockets: WebSocket[];
 }
 
@@ -30,20 +31,21 @@ afterEach(async () => {
   await server.dispose();
 });
 
-function openTab(tokens: SessionTokenStorage = memorySessionTokenStorage()): Tab {
+function openTab(tokens: SessionTokenStorage = memorySessionTokenStorage(), userTokens: SessionTokenStorage = memorySessionTokenStorage()): Tab {
   const store = createTallyStore();
   const sockets: WebSocket[] = [];
   const client = new TallySocketClient({
     url: server.webSocketUrl,
     store,
     tokenStorage: tokens,
+    userTokenStorage: userTokens,
     createSocket: (url) => {
       const socket = new WebSocket(url);
       sockets.push(socket);
       return socket as unknown as SocketLike;
     },
   });
-  const tab = { client, store, tokens, sockets };
+  const tab = { client, store, tokens, userTokens, sockets };
   tabs.push(tab);
   client.start();
   return tab;
@@ -168,5 +170,63 @@ describe('TallySocketClient', () => {
     const failure = await tab.client.request('ping', {}).catch((error: unknown) => error);
     expect((failure as RequestError).code).toBe('not_connected');
     expect(tab.sockets).toHaveLength(1);
+  });
+
+  it('signs a bank user in with a token of its own and resumes them after a reconnect', async () => {
+    const tab = openTab();
+    await until(tab.store, online);
+    await tab.client.signInUser('auth.register', 'Ada', 'correct horse battery');
+    await tab.client.request('bank.openAccount', { kind: 'checking', amountCents: 5_000 });
+    expect(tab.userTokens.read()).toHaveLength(43);
+    expect(tab.tokens.read()).toBeNull();
+    const epoch = tab.store.getState().userEpoch;
+
+    tab.sockets[0]!.terminate();
+
+    await until(tab.store, (state) => state.connectionStatus === 'reconnecting');
+    await until(tab.store, online);
+    const state = tab.store.getState();
+    expect([state.userStatus, state.user?.username, state.userEpoch]).toEqual(['signedIn', 'ada', epoch + 1]);
+    expect(state.accountNumbers.map((number) => state.accountsByNumber[number]?.balanceCents)).toEqual([5_000]);
+  });
+
+  it('forgets a bank token the server refuses, and signing out ends the session for good', async () => {
+    const refused = memorySessionTokenStorage();
+    refused.write('B'.repeat(43));
+    const stale = openTab(memorySessionTokenStorage(), refused);
+    expect(stale.store.getState().userStatus).toBe('resuming');
+    await until(stale.store, online);
+    expect(refused.read()).toBeNull();
+    expect(stale.store.getState().userStatus).toBe('signedOut');
+
+    const tab = openTab();
+    await until(tab.store, online);
+    await tab.client.signInUser('auth.register', 'grace', 'cobol-flowmatic-59');
+    const token = tab.userTokens.read();
+    await tab.client.signOutUser();
+    expect(tab.userTokens.read()).toBeNull();
+    expect(tab.store.getState().user).toBeNull();
+
+    const reused = memorySessionTokenStorage();
+    reused.write(token!);
+    const later = openTab(memorySessionTokenStorage(), reused);
+    await until(later.store, online);
+    expect(later.store.getState().userStatus).toBe('signedOut');
+  });
+
+  it('keeps the bank totals from welcome and stats, and the auditor’s account map and ledger rows live', async () => {
+    const auditor = openTab();
+    const customer = openTab();
+    await Promise.all([until(auditor.store, online), until(customer.store, online)]);
+    expect(auditor.store.getState().bankStats).toEqual({ totalDepositsCents: 0, totalLoansOwedCents: 0, operationsPerSecond: 0 });
+    await auditor.client.signInUser('auth.signIn', 'auditor', testAuditorPassword);
+    await customer.client.signInUser('auth.register', 'hopper', 'cobol-flowmatic-59');
+
+    const { accounts } = await customer.client.request('bank.openAccount', { kind: 'savings', amountCents: 12_345 });
+
+    await until(auditor.store, (state) => state.depositsTotalCents === 12_345);
+    expect(auditor.store.getState().accountsByNumber[accounts[0]!.number]?.ownerUsername).toBe('hopper');
+    expect(auditor.store.getState().newestTransactionId).toBeGreaterThan(0);
+    await until(customer.store, (state) => state.bankStats?.totalDepositsCents === 12_345);
   });
 });

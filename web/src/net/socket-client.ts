@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import {
   ServerMessage,
   resultSchemas,
+  type Changes,
   type ClientMessageType,
   type ErrorMessage,
   type RequestBody,
@@ -11,10 +12,10 @@ import {
 } from '../../../shared/protocol.ts';
 import { heartbeatIntervalMs, requestTimeoutMs, resyncIntervalMs } from '../../../shared/limits.ts';
 import type { ConnectionStatus } from '../state/connection-slice.ts';
-import type { TallyStore } from '../state/store.ts';
+import { forgetSignedInUser, type TallyStore } from '../state/store.ts';
 import { reconnectDelayMs } from './backoff.ts';
 import { RequestError } from './request-error.ts';
-import type { SessionTokenStorage } from './session-token-storage.ts';
+import { memorySessionTokenStorage, type SessionTokenStorage } from './session-token-storage.ts';
 
 /** How often the client sends an application-level `ping`; a dead path is found within this plus requestTimeoutMs. */
 export const pingIntervalMs = heartbeatIntervalMs;
@@ -22,7 +23,7 @@ export const pingIntervalMs = heartbeatIntervalMs;
 /** WebSocket.OPEN, spelled out so the client also runs against socket implementations without the static. */
 const socketOpenState = 1;
 
-/** Errors on `session.resume` that mean the stored token is useless: forget it and ask for a name again. */
+/** Errors on `session.resume` and `auth.resume` that mean the stored token is useless: forget it and ask again. */
 const forgetTokenCodes: ReadonlySet<string> = new Set(['session_not_found', 'invalid_message']);
 
 /** The part of a browser WebSocket the client uses (the `ws` package's client fits too). */
@@ -44,7 +45,10 @@ export interface TallySocketClientOptions {
   /** e.g. ws://127.0.0.1:9000/ws */
   url: string;
   store: TallyStore;
+  /** The shopper's token. */
   tokenStorage: SessionTokenStorage;
+  /** The bank user's token, kept apart from the shopper's; without one the user lives as long as the client. */
+  userTokenStorage?: SessionTokenStorage;
   createSocket?: (url: string) => SocketLike;
   network?: NetworkStatusSource;
   /** In [0, 1); used for reconnect jitter and the request id prefix. */
@@ -86,7 +90,7 @@ function browserNetworkStatus(): NetworkStatusSource {
 
 /**
  * Owns the tab's WebSocket to the Tally server: connects and reconnects with backoff, matches replies
- * to requests, times requests out, resumes the shopper session after every (re)connect, pings, and
+ * to requests, times requests out, resumes the shopper session and the bank user after every (re)connect, pings, and
  * resynchronises the catalog periodically. It knows nothing of React: it writes into the store through
  * the slices' actions.
  */
@@ -94,6 +98,7 @@ export class TallySocketClient {
   private readonly url: string;
   private readonly store: TallyStore;
   private readonly tokenStorage: SessionTokenStorage;
+  private readonly userTokenStorage: SessionTokenStorage;
   private readonly createSocket: (url: string) => SocketLike;
   private readonly network: NetworkStatusSource;
   private readonly random: () => number;
@@ -117,6 +122,7 @@ export class TallySocketClient {
     this.url = options.url;
     this.store = options.store;
     this.tokenStorage = options.tokenStorage;
+    this.userTokenStorage = options.userTokenStorage ?? memorySessionTokenStorage();
     this.createSocket = options.createSocket ?? ((url) => new WebSocket(url));
     this.network = options.network ?? browserNetworkStatus();
     this.random = options.random ?? Math.random;
@@ -134,6 +140,7 @@ export class TallySocketClient {
     if (this.started) throw new Error('TallySocketClient.start() may be called once');
     this.started = true;
     if (this.tokenStorage.read() !== null) this.store.getState().sessionResuming();
+    if (this.userTokenStorage.read() !== null) this.store.getState().userResuming();
     this.clientDisposers.push(this.network.subscribe((online) => this.networkOnChange(online)));
     this.setStatus('connecting');
     this.connect();
@@ -171,6 +178,29 @@ export class TallySocketClient {
     this.tokenStorage.write(result.sessionToken);
     this.store.getState().sessionStarted(result.shopper, result.cart, seq);
     void this.refreshOrders();
+  }
+
+  /** Registers or signs in the bank user; keeps the token for reconnects and reloads of this tab. */
+  async signInUser(type: 'auth.register' | 'auth.signIn', username: string, password: string): Promise<void> {
+    const { result } = await this.requestCommitted(type, { username, password });
+    this.userTokenStorage.write(result.sessionToken);
+    const state = this.store.getState();
+    if (state.user !== null && state.user.id !== result.user.id) forgetSignedInUser(this.store);
+    this.store.getState().userSignedIn(result.user);
+    this.store.getState().applyAccounts(result.accounts);
+  }
+
+  /**
+   * Ends the bank session on the server and forgets it here. The tab forgets the token even when the
+   * server cannot be told (offline): the person asked to be signed out of this tab.
+   */
+  async signOutUser(): Promise<void> {
+    try {
+      await this.request('auth.signOut', {});
+    } finally {
+      this.userTokenStorage.forget();
+      forgetSignedInUser(this.store);
+    }
   }
 
   async refreshOrders(): Promise<void> {
@@ -300,10 +330,10 @@ export class TallySocketClient {
         this.settleReply(message);
         return;
       case 'changes':
-        this.store.getState().applyProducts(message.products);
+        this.socketOnChanges(message);
         return;
       case 'stats':
-        // Bank totals: the store's pages do not show them.
+        this.store.getState().applyBankStats(message.bank, message.seq);
         return;
       default: {
         const unexpected: never = message;
@@ -312,12 +342,21 @@ export class TallySocketClient {
     }
   }
 
-  /** Every (re)connect: take the snapshot, resume the session, and only then accept requests. */
+  /** One frame is one or more whole commits: its accounts go in in one update, then its ledger rows. */
+  private socketOnChanges(changes: Changes): void {
+    const state = this.store.getState();
+    if (changes.products.length > 0) state.applyProducts(changes.products);
+    if (changes.accounts !== undefined) state.applyAccounts(changes.accounts);
+    if (changes.transactions !== undefined) state.applyAuditTransactions(changes.transactions);
+  }
+
+  /** Every (re)connect: take the snapshot, resume the shopper and the bank user, and only then accept requests. */
   private async socketOnWelcome(socket: SocketLike, welcome: Welcome): Promise<void> {
     this.store.getState().replaceCatalog(welcome.products);
-    const resumed = await this.resumeSession();
+    this.store.getState().replaceBankStats(welcome.bank, welcome.seq);
+    const [sessionResumed, userResumed] = await Promise.all([this.resumeSession(), this.resumeUser()]);
     if (socket !== this.socket) return;
-    if (!resumed) {
+    if (!sessionResumed || !userResumed) {
       this.abandonSocket(socket);
       return;
     }
@@ -347,6 +386,29 @@ export class TallySocketClient {
       if (!(error instanceof RequestError) || !forgetTokenCodes.has(error.code)) return false;
       this.tokenStorage.forget();
       this.endSession();
+      return true;
+    }
+  }
+
+  /** False when the connection failed meanwhile (the caller reconnects). */
+  private async resumeUser(): Promise<boolean> {
+    const sessionToken = this.userTokenStorage.read();
+    if (sessionToken === null) {
+      if (this.store.getState().userStatus !== 'signedOut') forgetSignedInUser(this.store);
+      return true;
+    }
+    if (this.store.getState().userStatus === 'signedOut') this.store.getState().userResuming();
+    try {
+      const { result } = await this.send('auth.resume', { sessionToken });
+      const state = this.store.getState();
+      if (state.user !== null && state.user.id !== result.user.id) forgetSignedInUser(this.store);
+      this.store.getState().userSignedIn(result.user);
+      this.store.getState().applyAccounts(result.accounts);
+      return true;
+    } catch (error) {
+      if (!(error instanceof RequestError) || !forgetTokenCodes.has(error.code)) return false;
+      this.userTokenStorage.forget();
+      forgetSignedInUser(this.store);
       return true;
     }
   }

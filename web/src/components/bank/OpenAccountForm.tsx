@@ -1,0 +1,71 @@
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { accountsPerUserMax } from '../../../../shared/limits.ts';
+import { AccountKind } from '../../../../shared/protocol.ts';
+import { parseDollarsToCents } from '../../bank/parse-dollars.ts';
+import { useTally } from '../../state/use-tally.ts';
+import { useBankActions } from './bank-actions-context.ts';
+import { accountKindLabels } from './bank-labels.ts';
+import { AmountField, SelectField } from './FormFields.tsx';
+import { OperationOutcome } from './OperationOutcome.tsx';
+import { useMoneySubmit } from './use-money-submit.ts';
+
+const kindOptions = AccountKind.options.map((kind) => ({ value: kind, label: accountKindLabels[kind] }));
+
+/** Checking and savings open with a first deposit; a loan opens owing its principal. */
+export function OpenAccountForm() {
+  const actions = useBankActions();
+  const online = useTally((state) => state.connectionStatus === 'online');
+  const [kind, setKind] = useState<AccountKind>('checking');
+  const [amountText, setAmountText] = useState('');
+  const [amountError, setAmountError] = useState<string | undefined>();
+  const amountInput = useRef<HTMLInputElement>(null);
+  const { busy, outcome, run, clearOutcome } = useMoneySubmit();
+  const id = useId();
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const amount = parseDollarsToCents(amountText);
+    if (!amount.ok) {
+      setAmountError(amount.message);
+      amountInput.current?.focus();
+      return;
+    }
+    setAmountError(undefined);
+    const result = await run(() => actions.openAccount(kind, amount.cents));
+    if (result.ok) setAmountText('');
+  }
+
+  return (
+    <section className="panel" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Open an account</h2>
+      <p className="panel__lead">The bank picks its number. You may hold up to {accountsPerUserMax} accounts.</p>
+      <form className="money-form" noValidate onSubmit={submit}>
+        <SelectField
+          label="Kind"
+          value={kind}
+          options={kindOptions}
+          disabled={busy}
+          onChange={(value) => {
+            setKind(AccountKind.parse(value));
+            clearOutcome();
+          }}
+        />
+        <AmountField
+          label={kind === 'loan' ? 'Principal owed' : 'Initial deposit'}
+          hint={kind === 'loan' ? 'Paid out to you outside the bank; the loan owes it.' : undefined}
+          value={amountText}
+          inputRef={amountInput}
+          error={amountError}
+          onChange={(value) => {
+            setAmountText(value);
+            setAmountError(undefined);
+          }}
+        />
+        <button type="submit" className="button button--primary button--block" disabled={busy || !online}>
+          {busy ? 'Opening…' : 'Open account'}
+        </button>
+        <OperationOutcome outcome={outcome} />
+      </form>
+    </section>
+  );
+}

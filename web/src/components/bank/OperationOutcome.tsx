@@ -1,0 +1,37 @@
+import { formatCents } from '../../../../shared/money.ts';
+import type { MoneyOutcome } from '../../actions/bank-actions.ts';
+import { accountKindLabels, transactionTitle } from './bank-labels.ts';
+
+/** OK with the new balances of my accounts the operation touched, or FAILED with the server's reason. */
+export function OperationOutcome({ outcome }: { outcome: MoneyOutcome | null }) {
+  if (outcome === null) return null;
+  if (!outcome.ok) {
+    return (
+      <div role="alert" aria-label="Outcome" className="outcome outcome--failed">
+        <span className="outcome__badge">FAILED</span>
+        <p className="outcome__text">{outcome.message}</p>
+      </div>
+    );
+  }
+  return (
+    <div role="status" aria-label="Outcome" className="outcome outcome--ok">
+      <span className="outcome__badge">OK</span>
+      <p className="outcome__text">Saved: {transactionTitle(outcome.transaction)}.</p>
+      {outcome.accounts.length > 0 && (
+        <ul className="outcome__balances">
+          {outcome.accounts.map((account) => (
+            <li key={account.number}>
+              <span>
+                {accountKindLabels[account.kind]} {account.number}
+              </span>
+              <strong>
+                {formatCents(account.balanceCents)}
+                {account.kind === 'loan' ? ' owed' : ''}
+              </strong>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

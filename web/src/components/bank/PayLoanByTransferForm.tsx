@@ -1,0 +1,63 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { parseDollarsToCents } from '../../bank/parse-dollars.ts';
+import { useTally } from '../../state/use-tally.ts';
+import { useBankActions } from './bank-actions-context.ts';
+import { AmountField, SelectField } from './FormFields.tsx';
+import { OperationOutcome } from './OperationOutcome.tsx';
+import { chosenOrFirst, depositKinds, loanKinds, useAccountNumbersOfKinds, useAccountOptions } from './use-accounts.ts';
+import { useMoneySubmit } from './use-money-submit.ts';
+
+/** From my checking or savings to my loan: both bank totals drop by the amount. */
+export function PayLoanByTransferForm() {
+  const actions = useBankActions();
+  const fromNumbers = useAccountNumbersOfKinds(depositKinds);
+  const loanNumbers = useAccountNumbersOfKinds(loanKinds);
+  const fromOptions = useAccountOptions(fromNumbers);
+  const loanOptions = useAccountOptions(loanNumbers);
+  const online = useTally((state) => state.connectionStatus === 'online');
+  const [chosenFrom, setChosenFrom] = useState('');
+  const [chosenLoan, setChosenLoan] = useState('');
+  const [amountText, setAmountText] = useState('');
+  const [amountError, setAmountError] = useState<string | undefined>();
+  const amountInput = useRef<HTMLInputElement>(null);
+  const { busy, outcome, run } = useMoneySubmit();
+  const from = chosenOrFirst(chosenFrom, fromNumbers);
+  const loan = chosenOrFirst(chosenLoan, loanNumbers);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const amount = parseDollarsToCents(amountText);
+    if (!amount.ok) {
+      setAmountError(amount.message);
+      amountInput.current?.focus();
+      return;
+    }
+    setAmountError(undefined);
+    const result = await run(() => actions.payLoanByTransfer(from, loan, amount.cents));
+    if (result.ok) setAmountText('');
+  }
+
+  if (loanNumbers.length === 0) return <p className="empty-state">You have no loans to pay.</p>;
+  if (fromNumbers.length === 0) return <p className="empty-state">Open a checking or savings account to pay your loan from.</p>;
+  return (
+    <form className="money-form" noValidate onSubmit={submit}>
+      <p className="money-form__lead">Pay down a loan from one of your checking or savings accounts.</p>
+      <SelectField label="From account" value={from} options={fromOptions} onChange={setChosenFrom} disabled={busy} />
+      <SelectField label="Loan" value={loan} options={loanOptions} onChange={setChosenLoan} disabled={busy} />
+      <AmountField
+        label="Amount"
+        value={amountText}
+        inputRef={amountInput}
+        error={amountError}
+        onChange={(value) => {
+          setAmountText(value);
+          setAmountError(undefined);
+        }}
+      />
+      <button type="submit" className="button button--primary button--block" disabled={busy || !online}>
+        {busy ? 'Paying…' : 'Pay loan'}
+      </button>
+      <OperationOutcome outcome={outcome} />
+    </form>
+  );
+}

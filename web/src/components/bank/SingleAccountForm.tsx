@@ -1,0 +1,67 @@
+import { useRef, useState, type FormEvent } from 'react';
+import type { AccountKind } from '../../../../shared/protocol.ts';
+import type { MoneyOutcome } from '../../actions/bank-actions.ts';
+import { parseDollarsToCents } from '../../bank/parse-dollars.ts';
+import { useTally } from '../../state/use-tally.ts';
+import { AmountField, SelectField } from './FormFields.tsx';
+import { OperationOutcome } from './OperationOutcome.tsx';
+import { chosenOrFirst, useAccountNumbersOfKinds, useAccountOptions } from './use-accounts.ts';
+import { useMoneySubmit } from './use-money-submit.ts';
+
+export interface SingleAccountFormProps {
+  kinds: readonly AccountKind[];
+  accountLabel: string;
+  submitLabel: string;
+  busyLabel: string;
+  lead: string;
+  noAccountsMessage: string;
+  perform: (accountNumber: string, amountCents: number) => Promise<MoneyOutcome>;
+}
+
+/** One of my accounts and an amount: deposit, withdraw, pay a loan by check. */
+export function SingleAccountForm({ kinds, accountLabel, submitLabel, busyLabel, lead, noAccountsMessage, perform }: SingleAccountFormProps) {
+  const numbers = useAccountNumbersOfKinds(kinds);
+  const options = useAccountOptions(numbers);
+  const online = useTally((state) => state.connectionStatus === 'online');
+  const [chosen, setChosen] = useState('');
+  const [amountText, setAmountText] = useState('');
+  const [amountError, setAmountError] = useState<string | undefined>();
+  const amountInput = useRef<HTMLInputElement>(null);
+  const { busy, outcome, run } = useMoneySubmit();
+  const accountNumber = chosenOrFirst(chosen, numbers);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const amount = parseDollarsToCents(amountText);
+    if (!amount.ok) {
+      setAmountError(amount.message);
+      amountInput.current?.focus();
+      return;
+    }
+    setAmountError(undefined);
+    const result = await run(() => perform(accountNumber, amount.cents));
+    if (result.ok) setAmountText('');
+  }
+
+  if (numbers.length === 0) return <p className="empty-state">{noAccountsMessage}</p>;
+  return (
+    <form className="money-form" noValidate onSubmit={submit}>
+      <p className="money-form__lead">{lead}</p>
+      <SelectField label={accountLabel} value={accountNumber} options={options} onChange={setChosen} disabled={busy} />
+      <AmountField
+        label="Amount"
+        value={amountText}
+        inputRef={amountInput}
+        error={amountError}
+        onChange={(value) => {
+          setAmountText(value);
+          setAmountError(undefined);
+        }}
+      />
+      <button type="submit" className="button button--primary button--block" disabled={busy || !online}>
+        {busy ? busyLabel : submitLabel}
+      </button>
+      <OperationOutcome outcome={outcome} />
+    </form>
+  );
+}

@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ResultOf } from '../../../shared/protocol.ts';
+import { simulationRequestsInFlightMax } from '../bank/bank-ui-limits.ts';
+import { RequestError } from '../net/request-error.ts';
+import type { TallySocketClient } from '../net/socket-client.ts';
+import { createTallyStore, type TallyStore } from '../state/store.ts';
+import { BankSimulation } from './bank-simulation.ts';
+
+type Reply = { resolve: (value: { result: ResultOf<'bank.transfer'>; seq: number }) => void; reject: (error: unknown) => void };
+
+/** A client whose transfers wait until the test answers them, so the in-flight count is the test's to set. */
+function heldClient(replies: Reply[]): Pick<TallySocketClient, 'requestCommitted'> {
+  return {
+    requestCommitted: (() => new Promise((resolve, reject) => replies.push({ resolve, reject } as Reply))) as TallySocketClient['requestCommitted'],
+  };
+}
+
+const transferResult: ResultOf<'bank.transfer'> = {
+  transaction: {
+    id: 1,
+    kind: 'transfer',
+    amountCents: 1,
+    fromAccountNumber: '10000002',
+    toAccountNumber: '10000003',
+    username: 'ada',
+    createdAt: '2025-11-23T09:41:27.906Z',
+    seq: 1,
+    entries: [
+      { accountNumber: '10000002', amountCents: 1 },
+      { accountNumber: '10000003', amountCents: -1 },
+    ],
+  },
+  accounts: [],
+};
+
+const settings = { sources: ['10000002'], targets: ['10000002', '10000003'], ratePerSecond: 50 };
+
+let store: TallyStore;
+beforeEach(() => {
+  vi.useFakeTimers();
+  store = createTallyStore();
+  store.getState().setConnectionStatus('online');
+});
+afterEach(() => vi.useRealTimers());
+
+describe('BankSimulation', () => {
+  it('never has more than simulationRequestsInFlightMax transfers waiting: further ticks are skipped', () => {
+    const replies: Reply[] = [];
+    const simulation = new BankSimulation(heldClient(replies), store);
+    simulation.start(settings);
+
+    vi.advanceTimersByTime(2_000);
+
+    expect(replies).toHaveLength(simulationRequestsInFlightMax);
+    expect(store.getState().simulationInFlight).toBe(simulationRequestsInFlightMax);
+    expect(store.getState().simulationSkippedCount).toBe(100 - simulationRequestsInFlightMax);
+    simulation.stop();
+  });
+
+  it('counts replies as OK or FAILED and sends again once a reply frees a slot', async () => {
+    const replies: Reply[] = [];
+    const simulation = new BankSimulation(heldClient(replies), store);
+    simulation.start(settings);
+    vi.advanceTimersByTime(1_000);
+
+    replies[0]!.resolve({ result: transferResult, seq: 1 });
+    replies[1]!.reject(new RequestError('insufficient_funds', 'Account 10000002 holds $0.00, less than $0.01.'));
+    await vi.advanceTimersByTimeAsync(20);
+
+    const state = store.getState();
+    expect([state.simulationOkCount, state.simulationFailedCount]).toEqual([1, 1]);
+    expect(state.simulationLastFailure).toBe('Account 10000002 holds $0.00, less than $0.01.');
+    expect(replies).toHaveLength(simulationRequestsInFlightMax + 1);
+    simulation.stop();
+  });
+
+  it('skips ticks while the tab is offline', () => {
+    const replies: Reply[] = [];
+    const simulation = new BankSimulation(heldClient(replies), store);
+    store.getState().setConnectionStatus('reconnecting');
+    simulation.start(settings);
+    vi.advanceTimersByTime(200);
+    expect(replies).toHaveLength(0);
+    expect(store.getState().simulationSkippedCount).toBe(10);
+    simulation.stop();
+  });
+
+  it('stops sending on stop(), and replies to an earlier run are not counted in the next', async () => {
+    const replies: Reply[] = [];
+    const simulation = new BankSimulation(heldClient(replies), store);
+    simulation.start(settings);
+    vi.advanceTimersByTime(20);
+    simulation.stop();
+    vi.advanceTimersByTime(1_000);
+    expect(replies).toHaveLength(1);
+    expect(store.getState().simulationRunning).toBe(false);
+
+    simulation.start({ ...settings, ratePerSecond: 1 });
+    replies[0]!.resolve({ result: transferResult, seq: 1 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.getState().simulationOkCount).toBe(0);
+    expect(store.getState().simulationInFlight).toBe(0);
+    simulation.stop();
+  });
+
+  it('refuses a rate outside its bounds and a choice of accounts that allows no transfer', () => {
+    const simulation = new BankSimulation(heldClient([]), store);
+    expect(() => simulation.start({ ...settings, ratePerSecond: 0 })).toThrow(RangeError);
+    expect(() => simulation.start({ ...settings, ratePerSecond: 51 })).toThrow(RangeError);
+    expect(() => simulation.start({ ...settings, targets: ['10000002'] })).toThrow(/at least two accounts/);
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import type { TransactionKind, TransactionView } from '../../../shared/protocol.ts';
+import { historyPageSize } from '../bank/bank-ui-limits.ts';
+import { emptyHistoryPage, type HistoryFilter, type HistoryPage } from './history-page.ts';
+import { createTallyStore } from './store.ts';
+
+function transaction(id: number, from: string | null, to: string | null, kind: TransactionKind = 'transfer'): TransactionView {
+  return {
+    id,
+    kind,
+    amountCents: 100,
+    fromAccountNumber: from,
+    toAccountNumber: to,
+    username: 'ada',
+    createdAt: '2025-11-23T09:41:27.906Z',
+    seq: id,
+    entries: [
+      { accountNumber: from ?? '00000001', amountCents: 100 },
+      { accountNumber: to ?? '00000001', amountCents: -100 },
+    ],
+  };
+}
+
+function newestPage(ids: number[], filter: HistoryFilter = {}, full = false): HistoryPage {
+  const transactions = ids.map((id) => transaction(id, '10000002', '10000003'));
+  return { ...emptyHistoryPage, filter, transactions, status: 'loaded', nextBeforeId: full ? ids[ids.length - 1]! : null };
+}
+
+const shownIds = (store: ReturnType<typeof createTallyStore>) => store.getState().auditHistory.transactions.map((row) => row.id);
+
+describe('audit slice', () => {
+  it('puts new rows on top of the newest page, newest first, each once', () => {
+    const store = createTallyStore();
+    store.getState().setAuditHistory(newestPage([3, 2, 1]));
+    store.getState().applyAuditTransactions([transaction(4, '10000002', '10000003'), transaction(5, '10000003', '10000002')]);
+    store.getState().applyAuditTransactions([transaction(5, '10000003', '10000002')]);
+    expect(shownIds(store)).toEqual([5, 4, 3, 2, 1]);
+    expect(store.getState().newestTransactionId).toBe(5);
+  });
+
+  it('keeps a page’s size: rows pushed off the bottom are where the next page starts', () => {
+    const store = createTallyStore();
+    const ids = Array.from({ length: historyPageSize }, (_, index) => historyPageSize - index);
+    store.getState().setAuditHistory(newestPage(ids));
+    store.getState().applyAuditTransactions([transaction(historyPageSize + 1, '10000002', '10000003')]);
+    expect(shownIds(store)).toHaveLength(historyPageSize);
+    expect(shownIds(store)[0]).toBe(historyPageSize + 1);
+    expect(store.getState().auditHistory.nextBeforeId).toBe(2);
+  });
+
+  it('adds only rows the filter lets through', () => {
+    const store = createTallyStore();
+    store.getState().applyAccounts([
+      { number: '10000003', kind: 'checking', ownerUsername: 'grace', balanceCents: 1, version: 2, openedAt: '' },
+    ]);
+    store.getState().setAuditHistory(newestPage([1], { username: 'grace', kind: 'transfer' }));
+    store.getState().applyAuditTransactions([
+      transaction(2, '10000002', '10000003'),
+      transaction(3, '10000002', '10000004'),
+      transaction(4, null, '10000003', 'deposit'),
+    ]);
+    expect(shownIds(store)).toEqual([2, 1]);
+
+    store.getState().setAuditHistory(newestPage([4], { accountNumber: '10000003' }));
+    store.getState().applyAuditTransactions([transaction(5, '10000003', '10000009'), transaction(6, '10000008', '10000009')]);
+    expect(shownIds(store)).toEqual([5, 4]);
+  });
+
+  it('leaves older pages alone', () => {
+    const store = createTallyStore();
+    store.getState().setAuditHistory({ ...newestPage([10, 9]), beforeId: 11, newerBeforeIds: [null] });
+    store.getState().applyAuditTransactions([transaction(30, '10000002', '10000003')]);
+    expect(shownIds(store)).toEqual([10, 9]);
+  });
+
+  it('marks the history stale when the ids jump (rows were dropped for a slow tab)', () => {
+    const store = createTallyStore();
+    store.getState().setAuditHistory(newestPage([3, 2, 1]));
+    store.getState().applyAuditTransactions([transaction(4, '10000002', '10000003')]);
+    expect(store.getState().auditHistoryStale).toBe(false);
+    store.getState().applyAuditTransactions([transaction(9, '10000002', '10000003')]);
+    expect(store.getState().auditHistoryStale).toBe(true);
+    store.getState().setAuditHistory(newestPage([9, 8, 7, 6, 5, 4]));
+    expect(store.getState().auditHistoryStale).toBe(false);
+  });
+
+  it('keeps live rows newer than a newest page fetched from a slightly older commit', () => {
+    const store = createTallyStore();
+    store.getState().setAuditHistory({ ...newestPage([]), status: 'loading' });
+    store.getState().applyAuditTransactions([transaction(7, '10000002', '10000003')]);
+    store.getState().setAuditHistory(newestPage([6, 5]));
+    expect(shownIds(store)).toEqual([7, 6, 5]);
+  });
+});
