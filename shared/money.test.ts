@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assertCents, formatCents, multiplyCents, sumCents } from './money.ts';
+import { amountCentsMax } from './limits.ts';
+import { assertCents, formatCents, multiplyCents, parseDollars, sumCents } from './money.ts';
 
 const unsafeCents = Number.MAX_SAFE_INTEGER + 1;
 
@@ -67,5 +68,39 @@ describe('sumCents', () => {
   it('refuses values that are not safe whole cents, even when the total happens to be', () => {
     expect(() => sumCents([0.5, 0.5])).toThrow(RangeError);
     expect(() => sumCents([unsafeCents, -1])).toThrow(RangeError);
+  });
+});
+
+describe('parseDollars', () => {
+  const read = (text: string, centsMax?: number) => {
+    const parsed = parseDollars(text, centsMax);
+    return parsed.ok ? parsed.cents : parsed.problem;
+  };
+
+  it('reads whole and fraction digits as integers, never through a float', () => {
+    expect(read('0.29')).toBe(29);
+    expect(read('4.35')).toBe(435);
+    expect(read('$1,234.5')).toBe(123_450);
+    expect(read(' 007.10 ')).toBe(710);
+    expect(read('12.')).toBe(1_200);
+  });
+
+  it('names what is wrong with text that is not an amount', () => {
+    expect(read('  ')).toBe('empty');
+    expect(read('0.00')).toBe('not_positive');
+    expect(read('-1')).toBe('not_positive');
+    expect(read('\u22125')).toBe('not_positive');
+    expect(read('1e3')).toBe('not_dollars');
+    expect(read('.5')).toBe('not_dollars');
+    expect(read('12,34')).toBe('misplaced_commas');
+    expect(read('1.234')).toBe('too_many_decimals');
+    expect(read('99999999999999999999')).toBe('too_large');
+  });
+
+  it('holds to the limit it is given, amountCentsMax by default', () => {
+    expect(read('10000000')).toBe(amountCentsMax);
+    expect(read('10000000.01')).toBe('too_large');
+    expect(read('5', 500)).toBe(500);
+    expect(read('5.01', 500)).toBe('too_large');
   });
 });
