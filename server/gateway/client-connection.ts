@@ -1,3 +1,4 @@
+import { Mutex } from 'async-mutex';
 import type { WebSocket } from 'ws';
 import {
   closeCodes,
@@ -32,6 +33,12 @@ export class ClientConnection {
   readonly socket: WebSocket;
   shopper: ShopperView | null = null;
   user: UserView | null = null;
+  /**
+   * Who the tab is may change only one request at a time: two sign-ins (or shopper starts) sent
+   * together would otherwise both pass the "not yet signed in" check and the second would win.
+   */
+  readonly shopperChange = new Mutex();
+  readonly userChange = new Mutex();
   /** Kept so `auth.signOut` can end exactly this tab's session. */
   userSessionToken: string | null = null;
   requestsInFlight = 0;

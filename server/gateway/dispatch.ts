@@ -51,18 +51,20 @@ async function dispatchStore(client: ClientConnection, message: StoreMessage, se
       const { seq, products } = await store.snapshot();
       return { type: 'result', requestId, seq, result: { products } };
     }
-    case 'session.start': {
-      if (client.shopper !== null) return alreadyShopping(requestId);
-      const committed = await store.startSession(message.name, message.address);
-      if (committed.outcome.ok) client.shopper = committed.outcome.value.shopper;
-      return replyCommitted(requestId, committed);
-    }
-    case 'session.resume': {
-      if (client.shopper !== null) return alreadyShopping(requestId);
-      const outcome = await store.resumeSession(message.sessionToken);
-      if (outcome.ok) client.shopper = outcome.value.shopper;
-      return replyOutcome(requestId, outcome, services.lastCommittedSeq());
-    }
+    case 'session.start':
+      return client.shopperChange.runExclusive(async () => {
+        if (client.shopper !== null) return alreadyShopping(requestId);
+        const committed = await store.startSession(message.name, message.address);
+        if (committed.outcome.ok) client.shopper = committed.outcome.value.shopper;
+        return replyCommitted(requestId, committed);
+      });
+    case 'session.resume':
+      return client.shopperChange.runExclusive(async () => {
+        if (client.shopper !== null) return alreadyShopping(requestId);
+        const outcome = await store.resumeSession(message.sessionToken);
+        if (outcome.ok) client.shopper = outcome.value.shopper;
+        return replyOutcome(requestId, outcome, services.lastCommittedSeq());
+      });
   }
   const shopper = client.shopper;
   if (shopper === null) return errorFrame(requestId, 'not_signed_in', 'Start a shopper session (name and address) first.');
@@ -82,7 +84,11 @@ async function dispatchStore(client: ClientConnection, message: StoreMessage, se
   }
 }
 
-async function dispatchAuth(client: ClientConnection, message: MessageOf<'auth.'>, services: Services): Promise<ServerMessage> {
+function dispatchAuth(client: ClientConnection, message: MessageOf<'auth.'>, services: Services): Promise<ServerMessage> {
+  return client.userChange.runExclusive(() => changeUser(client, message, services));
+}
+
+async function changeUser(client: ClientConnection, message: MessageOf<'auth.'>, services: Services): Promise<ServerMessage> {
   const { requestId } = message;
   const { users } = services;
   if (message.type === 'auth.signOut') {

@@ -101,6 +101,26 @@ describe('users', () => {
   });
 });
 
+describe('a tab is one user and one shopper', () => {
+  it('signs a tab in once even when two sign-ins are sent together', async () => {
+    const tab = await TestClient.connect(server.webSocketUrl);
+    try {
+      const replies = await Promise.all([
+        tab.request('auth.register', { username: 'twin-one', password: testPassword }),
+        tab.request('auth.register', { username: 'twin-two', password: testPassword }),
+      ]);
+      expect(replies.map((reply) => (reply.ok ? 'ok' : reply.error.code)).sort()).toEqual(['already_signed_in', 'ok']);
+      const shoppers = await Promise.all([
+        tab.request('session.start', { name: 'One', address: '1 Twin Street' }),
+        tab.request('session.start', { name: 'Two', address: '2 Twin Street' }),
+      ]);
+      expect(shoppers.map((reply) => (reply.ok ? 'ok' : reply.error.code)).sort()).toEqual(['already_signed_in', 'ok']);
+    } finally {
+      await tab.close();
+    }
+  });
+});
+
 describe('authorization', () => {
   it('refuses every bank and audit request before sign-in', async () => {
     const anonymous = await TestClient.connect(server.webSocketUrl);
