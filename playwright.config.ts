@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
-/** The real Tally server the browser tests talk to; `npm run test:e2e` builds dist/web first. */
-const e2ePort = 9310;
+/**
+ * The real Tally server the browser tests talk to; `npm run test:e2e` builds dist/web first.
+ * TALLY_E2E_PORT moves it, so two checkouts can run their browser tests side by side.
+ */
+const e2ePort = Number(process.env.TALLY_E2E_PORT ?? 9310);
 const baseURL = `http://127.0.0.1:${e2ePort}`;
 
 /**
