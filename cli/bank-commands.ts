@@ -7,7 +7,7 @@ import { historyPageMax } from '../shared/limits.ts';
 import type { ErrorMessage, ResultOf } from '../shared/protocol.ts';
 import type { AuditHistoryFilter, BankCommand, HistoryFilter } from './bank-arguments.ts';
 import { describeTransaction, formatAccounts, formatHolders, formatTable, formatTransactions } from './format.ts';
-import type { RequestFields, TallyClient } from './tally-client.ts';
+import { requestAllAccountHolders, type RequestFields, type TallyClient } from './tally-client.ts';
 
 export interface CommandOutcome {
   ok: boolean;
@@ -124,7 +124,7 @@ function historyLines(page: ResultOf<'bank.history'>, limit: number): string[] {
 }
 
 async function showAccountHolders(client: TallyClient): Promise<CommandOutcome> {
-  const reply = await client.request('audit.holders', {});
+  const reply = await requestAllAccountHolders(client);
   if (!reply.ok) return { ok: false, lines: [failedLine(reply.error)] };
   const { holders } = reply.result;
   const accountCount = holders.reduce((count, holder) => count + holder.accounts.length, 0);

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { formatCents, sumCents, type Cents } from '../shared/money.ts';
 import { parseSimulateCommandLine, simulateHelpText, type SimulateOptions } from './simulate-arguments.ts';
 import { formatTable } from './format.ts';
-import { TallyClient, TallyClientError } from './tally-client.ts';
+import { TallyClient, TallyClientError, requestAllAccountHolders } from './tally-client.ts';
 import { runWorkers, type WorkersOutcome } from './simulate-workers.ts';
 import { UsageError, exitCodes } from './usage-error.ts';
 import type { IntegrityReport } from '../shared/protocol.ts';
@@ -100,10 +100,16 @@ async function countMoney(accountNumbers: readonly string[], users: readonly Sim
   const accounts =
     auditor === null
       ? (await Promise.all(users.map((user) => user.client.expectResult('bank.accounts', {})))).flatMap((result) => result.accounts)
-      : (await auditor.expectResult('audit.holders', {})).holders.flatMap((holder) => holder.accounts);
+      : await allAccountsSeenBy(auditor);
   const counted = accounts.filter((account) => wanted.has(account.number));
   if (counted.length !== wanted.size) throw new Error(`found ${counted.length} of the simulation's ${wanted.size} accounts`);
   return sumCents(counted.map((account) => account.balanceCents));
+}
+
+async function allAccountsSeenBy(auditor: TallyClient) {
+  const reply = await requestAllAccountHolders(auditor);
+  if (!reply.ok) throw new Error(`the auditor could not list the account holders: ${reply.error.message}`);
+  return reply.result.holders.flatMap((holder) => holder.accounts);
 }
 
 /** Per-process counts, totals and refusal reasons; returns the problems it saw. */

@@ -12,6 +12,7 @@ import {
   Welcome as WelcomeSchema,
   resultSchemas,
   type ClientMessageType,
+  type AccountHolder,
   type ErrorMessage,
   type RequestBody,
   type ResultOf,
@@ -20,8 +21,8 @@ import {
 
 /**
  * Largest frame accepted from the server. Its replies are not bounded by frameBytesMax (that limit is
- * for frames to the server): `audit.holders` lists every customer. Far above any real reply, far
- * below ws's 100 MiB default.
+ * for frames to the server); the largest, a full `audit.holders` page, is well under 1 MiB. Far above
+ * any real reply, far below ws's 100 MiB default.
  */
 export const serverFrameBytesMax = 32 * 1024 * 1024;
 
@@ -262,4 +263,17 @@ function parseJson(text: string): unknown {
 
 function invalidFrame(what: string, detail: string): TallyClientError {
   return new TallyClientError('invalid_frame', `The server sent ${what} that does not match the protocol: ${detail}`);
+}
+
+/** Every account holder, page by page (`audit.holders` answers at most auditHoldersPageMax at a time). */
+export async function requestAllAccountHolders(client: TallyClient): Promise<Reply<'audit.holders'>> {
+  const holders: AccountHolder[] = [];
+  let afterUsername: string | undefined;
+  for (;;) {
+    const reply = await client.request('audit.holders', afterUsername === undefined ? {} : { afterUsername });
+    if (!reply.ok) return reply;
+    holders.push(...reply.result.holders);
+    if (reply.result.nextAfterUsername === null) return { ok: true, seq: reply.seq, result: { holders, nextAfterUsername: null } };
+    afterUsername = reply.result.nextAfterUsername;
+  }
 }

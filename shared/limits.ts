@@ -91,6 +91,9 @@ export const userSessionsMax = 50;
 /** Transactions returned by one history request. */
 export const historyPageMax = 100;
 
+/** Account holders in one `audit.holders` page (each with at most accountsPerUserMax accounts). */
+export const auditHoldersPageMax = 100;
+
 /** How often every tab is sent the bank's totals and operation rate, when they changed. */
 export const statsIntervalMs = 1_000;
 

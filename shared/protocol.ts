@@ -16,6 +16,7 @@ import {
   balanceCentsMax,
   cartLinesMax,
   historyPageMax,
+  auditHoldersPageMax,
   passwordLengthMax,
   passwordLengthMin,
   usernameLengthMax,
@@ -289,7 +290,11 @@ const historyPage = {
 };
 export const BankHistory = request('bank.history', historyPage);
 
-export const AuditHolders = request('audit.holders', {});
+export const AuditHolders = request('audit.holders', {
+  /** Only holders whose username sorts after this one (the `nextAfterUsername` of the previous page). */
+  afterUsername: z.string().max(usernameLengthMax, `afterUsername must be at most ${usernameLengthMax} characters`).optional(),
+  limit: z.int().min(1).max(auditHoldersPageMax, `limit must be at most ${auditHoldersPageMax}`).optional(),
+});
 export const AuditHistory = request('audit.history', {
   ...historyPage,
   username: username.optional(),
@@ -369,7 +374,11 @@ export const resultSchemas = {
   'bank.payLoanByTransfer': MoneyResult,
   'bank.accounts': z.strictObject({ accounts: z.array(AccountView) }),
   'bank.history': HistoryPage,
-  'audit.holders': z.strictObject({ holders: z.array(AccountHolder) }),
+  'audit.holders': z.strictObject({
+    holders: z.array(AccountHolder),
+    /** Pass as `afterUsername` for the next page; null when this page is the last. */
+    nextAfterUsername: z.string().nullable(),
+  }),
   'audit.history': HistoryPage,
   'audit.check': z.strictObject({ report: IntegrityReport }),
 } as const satisfies Record<ClientMessageType, z.ZodType>;

@@ -1,5 +1,5 @@
 import type { AccountKind, IntegrityReport, ResultOf, TransactionKind, UserView } from '../../shared/protocol.ts';
-import { accountsPerUserMax, historyPageMax } from '../../shared/limits.ts';
+import { accountsPerUserMax, auditHoldersPageMax, historyPageMax } from '../../shared/limits.ts';
 import type { TallyContext } from '../storage/context.ts';
 import type { OperationRunner } from '../storage/operation-runner.ts';
 import { type Committed, type Outcome, fail, succeed } from '../storage/unit-of-work.ts';
@@ -92,14 +92,15 @@ export class BankOperations {
     });
   }
 
-  auditHolders(): Promise<ResultOf<'audit.holders'>> {
+  /** One page of account holders in username order, each with every account they hold. */
+  auditHolders(afterUsername: string | undefined, limit: number = auditHoldersPageMax): Promise<ResultOf<'audit.holders'>> {
     return this.#runner.read(async ({ bank }) => {
-      const accounts = await bank.listCustomerAccounts();
-      const holders = (await bank.listCustomers()).map((customer) => ({
-        username: customer.username,
-        accounts: accounts.filter((account) => account.ownerUserId === customer.id).map(accountView),
-      }));
-      return { holders };
+      const customers = await bank.listCustomers(afterUsername ?? '', limit);
+      const holders = [];
+      for (const customer of customers) {
+        holders.push({ username: customer.username, accounts: (await bank.listAccounts(customer.id)).map(accountView) });
+      }
+      return { holders, nextAfterUsername: customers.length === limit ? customers.at(-1)!.username : null };
     });
   }
 

@@ -52,8 +52,8 @@ export interface BankRepository {
   countAccounts(ownerUserId: number): Promise<number>;
   openAccount(kind: AccountKind, ownerUserId: number, openedAt: string): Promise<AccountState>;
   listAccounts(ownerUserId: number): Promise<AccountState[]>;
-  listCustomerAccounts(): Promise<AccountState[]>;
-  listCustomers(): Promise<UserView[]>;
+  /** Customers in username order, after `afterUsername` (exclusive), at most `limit`. */
+  listCustomers(afterUsername: string, limit: number): Promise<UserView[]>;
 
   /** Writes the transaction and its entries and moves the balances, in the caller's unit of work. */
   record(movement: MovementPlan, userId: number, requestId: string | null, createdAt: string, commitSeq: number): Promise<RecordedMovement>;

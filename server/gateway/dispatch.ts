@@ -170,7 +170,7 @@ async function dispatchAudit(client: ClientConnection, message: MessageOf<'audit
   const { bank } = services;
   switch (message.type) {
     case 'audit.holders':
-      return replyRead(requestId, services, await bank.auditHolders());
+      return replyRead(requestId, services, await bank.auditHolders(message.afterUsername, message.limit));
     case 'audit.history':
       return replyOutcome(requestId, await bank.auditHistory(message), services.lastCommittedSeq());
     case 'audit.check': {

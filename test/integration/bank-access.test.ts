@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView } from '../../shared/protocol.ts';
-import { amountCentsMax } from '../../shared/limits.ts';
+import { amountCentsMax, auditHoldersPageMax } from '../../shared/limits.ts';
 import { openAccount, registerUser, signInAuditor, testPassword } from '../support/bank-fixtures.ts';
 import { TestClient } from '../support/test-client.ts';
 import { startTestServer, testAuditorPassword, type TestServer } from '../support/test-server.ts';
@@ -234,6 +234,24 @@ describe('audit', () => {
     for (const transaction of bobs.transactions) {
       expect(transaction.entries.some((entry) => entry.accountNumber === bobChecking.number)).toBe(true);
     }
+  });
+
+  it('pages the holders in username order, each once, and bounds the page size', async () => {
+    const whole = await auditor.expectResult('audit.holders', {});
+    expect(whole.nextAfterUsername).toBeNull();
+    const seen: string[] = [];
+    let afterUsername: string | undefined;
+    for (let page = 0; page <= whole.holders.length; page += 1) {
+      const reply = await auditor.expectResult('audit.holders', afterUsername === undefined ? { limit: 1 } : { limit: 1, afterUsername });
+      seen.push(...reply.holders.map((holder) => holder.username));
+      if (reply.nextAfterUsername === null) break;
+      afterUsername = reply.nextAfterUsername;
+    }
+    expect(seen).toEqual(whole.holders.map((holder) => holder.username));
+    expect(seen).toEqual([...seen].sort());
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    const tooMany = await auditor.request('audit.holders', { limit: auditHoldersPageMax + 1 });
+    expect(tooMany.ok ? 'answered' : tooMany.error.code).toBe('invalid_message');
   });
 
   it('reports a ledger that was tampered with', async () => {

@@ -82,8 +82,9 @@ export class SqliteBankRepository implements BankRepository {
       ),
       numberAccount: database.prepare('UPDATE accounts SET number = ? WHERE id = ?'),
       listAccounts: database.prepare<[number], AccountRow>(`SELECT ${accountColumns} WHERE a.owner_user_id = ? ORDER BY a.id`),
-      listCustomerAccounts: database.prepare<[], AccountRow>(`SELECT ${accountColumns} WHERE a.kind <> 'system' ORDER BY a.id`),
-      listCustomers: database.prepare<[], UserView>("SELECT id, username, role FROM users WHERE role = 'customer' ORDER BY username"),
+      listCustomers: database.prepare<[string, number], UserView>(
+        "SELECT id, username, role FROM users WHERE role = 'customer' AND username > ? ORDER BY username LIMIT ?",
+      ),
       insertTransaction: database.prepare<[string, number, number | null, number | null, number, string | null, string, number], { id: number }>(
         `INSERT INTO ledger_transactions (kind, amount_cents, from_account_id, to_account_id, user_id, request_id, created_at, commit_seq)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -175,12 +176,8 @@ export class SqliteBankRepository implements BankRepository {
     return this.#statements.listAccounts.all(ownerUserId).map(accountState);
   }
 
-  async listCustomerAccounts(): Promise<AccountState[]> {
-    return this.#statements.listCustomerAccounts.all().map(accountState);
-  }
-
-  async listCustomers(): Promise<UserView[]> {
-    return this.#statements.listCustomers.all();
+  async listCustomers(afterUsername: string, limit: number): Promise<UserView[]> {
+    return this.#statements.listCustomers.all(afterUsername, limit);
   }
 
   async record(movement: MovementPlan, userId: number, requestId: string | null, createdAt: string, commitSeq: number): Promise<RecordedMovement> {

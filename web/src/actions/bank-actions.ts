@@ -6,6 +6,7 @@ import type { HistoryFilter } from '../state/history-page.ts';
 import type { SimulationSettings } from '../state/simulation-slice.ts';
 import { applyAccountsFor, signedInUserId, type TallyStore } from '../state/store.ts';
 import type { BankSimulation } from '../simulation/bank-simulation.ts';
+import { fetchAllHolders } from './all-holders.ts';
 import { createHistoryPager, type PageMove } from './history-pager.ts';
 
 /** What a money operation came to: committed, with the new state of my accounts it touched, or refused. */
@@ -87,8 +88,12 @@ export function createBankActions(client: TallySocketClient, store: TallyStore, 
   async function resyncAccounts(): Promise<void> {
     const userId = signedInUserId(store);
     if (state().user?.role === 'auditor') {
-      const { holders } = await client.request('audit.holders', {});
-      if (signedInUserId(store) === userId) state().applyHolders(holders);
+      // Applied once whole, so the auditor's total is never computed over part of the bank.
+      const holders = await fetchAllHolders(
+        (afterUsername) => client.request('audit.holders', afterUsername === null ? {} : { afterUsername }),
+        () => signedInUserId(store) === userId,
+      );
+      if (holders !== null) state().applyHolders(holders);
       return;
     }
     const { accounts } = await client.request('bank.accounts', {});
