@@ -12,12 +12,12 @@ import {
   Welcome as WelcomeSchema,
   resultSchemas,
   type ClientMessageType,
-  type AccountHolder,
   type ErrorMessage,
   type RequestBody,
   type ResultOf,
   type Welcome,
 } from '../shared/protocol.ts';
+import { fetchAllHolders } from '../shared/account-holders.ts';
 
 /**
  * Largest frame accepted from the server. Its replies are not bounded by frameBytesMax (that limit is
@@ -265,15 +265,22 @@ function invalidFrame(what: string, detail: string): TallyClientError {
   return new TallyClientError('invalid_frame', `The server sent ${what} that does not match the protocol: ${detail}`);
 }
 
-/** Every account holder, page by page (`audit.holders` answers at most auditHoldersPageMax at a time). */
+/** Every account holder, page by page (through shared/account-holders.ts), or the server's refusal. */
 export async function requestAllAccountHolders(client: TallyClient): Promise<Reply<'audit.holders'>> {
-  const holders: AccountHolder[] = [];
-  let afterUsername: string | undefined;
-  for (;;) {
-    const reply = await client.request('audit.holders', afterUsername === undefined ? {} : { afterUsername });
-    if (!reply.ok) return reply;
-    holders.push(...reply.result.holders);
-    if (reply.result.nextAfterUsername === null) return { ok: true, seq: reply.seq, result: { holders, nextAfterUsername: null } };
-    afterUsername = reply.result.nextAfterUsername;
-  }
+  let refusal: ErrorMessage | null = null;
+  let seq = 0;
+  const holders = await fetchAllHolders(
+    async (afterUsername) => {
+      const reply = await client.request('audit.holders', afterUsername === null ? {} : { afterUsername });
+      if (!reply.ok) {
+        refusal = reply.error;
+        return { holders: [], nextAfterUsername: null };
+      }
+      seq = reply.seq;
+      return reply.result;
+    },
+    () => refusal === null,
+  );
+  if (holders === null) return { ok: false, error: refusal! };
+  return { ok: true, seq, result: { holders, nextAfterUsername: null } };
 }

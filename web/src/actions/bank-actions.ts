@@ -6,7 +6,7 @@ import type { HistoryFilter } from '../state/history-page.ts';
 import type { SimulationSettings } from '../state/simulation-slice.ts';
 import { applyAccountsFor, signedInUserId, type TallyStore } from '../state/store.ts';
 import type { BankSimulation } from '../simulation/bank-simulation.ts';
-import { fetchAllHolders } from './all-holders.ts';
+import { fetchAllHolders } from '../../../shared/account-holders.ts';
 import { createHistoryPager, type PageMove } from './history-pager.ts';
 
 /** What a money operation came to: committed, with the new state of my accounts it touched, or refused. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AccountHolder } from '../../../shared/protocol.ts';
-import { fetchAllHolders } from './all-holders.ts';
+import type { AccountHolder } from './protocol.ts';
+import { fetchAllHolders } from './account-holders.ts';
 
 const holder = (username: string): AccountHolder => ({ username, accounts: [] });
 const everyone = ['ada', 'ben', 'cyd', 'dee', 'eve'].map(holder);

@@ -1,4 +1,4 @@
-import type { AccountHolder, ResultOf } from '../../../shared/protocol.ts';
+import type { AccountHolder, ResultOf } from './protocol.ts';
 
 export type HoldersPageRequest = (afterUsername: string | null) => Promise<ResultOf<'audit.holders'>>;
 
