@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestClient } from '../support/test-client.ts';
 import { spawnServer, type ServerProcess } from '../support/server-process.ts';
-import { product } from '../support/test-server.ts';
+import { product, testAuditorPassword } from '../support/test-server.ts';
+import { openAccount, signInAuditor, testPassword } from '../support/bank-fixtures.ts';
 
 let directory: string | undefined;
 let running: ServerProcess | undefined;
@@ -67,5 +68,63 @@ describe('an acknowledged order survives SIGKILL', () => {
     }
     // Orders that committed but were never acknowledged are fine; stock and orders must agree.
     expect(100 - stockAfterRestart).toBe(unitsInOrders);
+  });
+});
+
+describe('an acknowledged transfer survives SIGKILL', () => {
+  it('keeps every transfer whose OK was sent, with the ledger sound and no money made or lost', async () => {
+    directory = mkdtempSync(join(tmpdir(), 'tally-durability-'));
+    const serverArgs = ['--database', join(directory, 'tally.sqlite')];
+    const env = { TALLY_AUDITOR_PASSWORD: testAuditorPassword };
+    running = await spawnServer(serverArgs, env);
+
+    const userCount = 6;
+    const openingCents = 10_000;
+    const users = await Promise.all(Array.from({ length: userCount }, () => TestClient.connect(running!.webSocketUrl)));
+    const checking: string[] = [];
+    for (const [index, user] of users.entries()) {
+      await user.expectResult('auth.register', { username: `durable${index}`, password: testPassword });
+      checking.push((await openAccount(user, 'checking', openingCents)).number);
+    }
+    const server = running;
+    const acknowledged: number[] = [];
+    const acknowledgedBeforeKill = 25;
+    // Each user keeps sending transfers to the next; the server dies mid-stream, with requests in flight.
+    await Promise.all(
+      users.map(async (user, index) => {
+        const closed = new Promise<null>((resolve) => user.socket.once('close', () => resolve(null)));
+        for (;;) {
+          const reply = await Promise.race([
+            user.request('bank.transfer', { fromAccountNumber: checking[index]!, toAccountNumber: checking[(index + 1) % userCount]!, amountCents: 1 + index }),
+            closed,
+          ]);
+          if (reply === null) return;
+          if (!reply.ok) throw new Error(`transfer refused: ${reply.error.message}`);
+          acknowledged.push(reply.result.transaction.id);
+          if (acknowledged.length === acknowledgedBeforeKill) server.child.kill('SIGKILL');
+        }
+      }),
+    );
+    await server.exited;
+    expect(acknowledged.length).toBeGreaterThanOrEqual(acknowledgedBeforeKill);
+
+    running = await spawnServer(serverArgs, env);
+    const auditor = await signInAuditor(running.webSocketUrl);
+    try {
+      const recorded = new Set<number>();
+      let beforeId: number | undefined;
+      do {
+        const page = await auditor.expectResult('audit.history', beforeId === undefined ? { kind: 'transfer' } : { kind: 'transfer', beforeId });
+        for (const transaction of page.transactions) recorded.add(transaction.id);
+        beforeId = page.nextBeforeId ?? undefined;
+      } while (beforeId !== undefined);
+      expect(acknowledged.filter((id) => !recorded.has(id))).toEqual([]);
+      const { report } = await auditor.expectResult('audit.check', {});
+      expect(report.problems).toEqual([]);
+      expect(report.ok).toBe(true);
+      expect(auditor.bankStats?.totalDepositsCents).toBe(userCount * openingCents);
+    } finally {
+      await auditor.close();
+    }
   });
 });

@@ -11,9 +11,10 @@ export interface ServerProcess {
 }
 
 /** Starts `server/main.ts` as its own process (so it can be SIGKILLed) and waits until it listens. */
-export async function spawnServer(args: readonly string[]): Promise<ServerProcess> {
+export async function spawnServer(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--host', '127.0.0.1', '--port', '0', ...args], {
     cwd: repositoryRoot,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
