@@ -1,12 +1,12 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { accountsPerUserMax } from '../../../../shared/limits.ts';
 import { AccountKind } from '../../../../shared/protocol.ts';
-import { parseDollarsToCents } from '../../bank/parse-dollars.ts';
 import { useTally } from '../../state/use-tally.ts';
 import { useBankActions } from './bank-actions-context.ts';
 import { accountKindLabels } from './bank-labels.ts';
 import { AmountField, SelectField } from './FormFields.tsx';
 import { OperationOutcome } from './OperationOutcome.tsx';
+import { useAmountField } from './use-amount-field.ts';
 import { useMoneySubmit } from './use-money-submit.ts';
 
 const kindOptions = AccountKind.options.map((kind) => ({ value: kind, label: accountKindLabels[kind] }));
@@ -16,23 +16,16 @@ export function OpenAccountForm() {
   const actions = useBankActions();
   const online = useTally((state) => state.connectionStatus === 'online');
   const [kind, setKind] = useState<AccountKind>('checking');
-  const [amountText, setAmountText] = useState('');
-  const [amountError, setAmountError] = useState<string | undefined>();
-  const amountInput = useRef<HTMLInputElement>(null);
+  const amount = useAmountField();
   const { busy, outcome, run, clearOutcome } = useMoneySubmit();
   const id = useId();
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const amount = parseDollarsToCents(amountText);
-    if (!amount.ok) {
-      setAmountError(amount.message);
-      amountInput.current?.focus();
-      return;
-    }
-    setAmountError(undefined);
-    const result = await run(() => actions.openAccount(kind, amount.cents));
-    if (result.ok) setAmountText('');
+    const amountCents = amount.take();
+    if (amountCents === null) return;
+    const result = await run(() => actions.openAccount(kind, amountCents));
+    if (result.ok) amount.clear();
   }
 
   return (
@@ -53,13 +46,7 @@ export function OpenAccountForm() {
         <AmountField
           label={kind === 'loan' ? 'Principal owed' : 'Initial deposit'}
           hint={kind === 'loan' ? 'Paid out to you outside the bank; the loan owes it.' : undefined}
-          value={amountText}
-          inputRef={amountInput}
-          error={amountError}
-          onChange={(value) => {
-            setAmountText(value);
-            setAmountError(undefined);
-          }}
+          {...amount.fieldProps}
         />
         <button type="submit" className="button button--primary button--block" disabled={busy || !online}>
           {busy ? 'Opening…' : 'Open account'}

@@ -1,10 +1,10 @@
-import { useRef, useState, type FormEvent } from 'react';
-import { parseDollarsToCents } from '../../bank/parse-dollars.ts';
+import { useState, type FormEvent } from 'react';
 import { useTally } from '../../state/use-tally.ts';
 import { useBankActions } from './bank-actions-context.ts';
 import { AmountField, SelectField } from './FormFields.tsx';
 import { OperationOutcome } from './OperationOutcome.tsx';
 import { chosenOrFirst, depositKinds, loanKinds, useAccountNumbersOfKinds, useAccountOptions } from './use-accounts.ts';
+import { useAmountField } from './use-amount-field.ts';
 import { useMoneySubmit } from './use-money-submit.ts';
 
 /** From my checking or savings to my loan: both bank totals drop by the amount. */
@@ -17,24 +17,17 @@ export function PayLoanByTransferForm() {
   const online = useTally((state) => state.connectionStatus === 'online');
   const [chosenFrom, setChosenFrom] = useState('');
   const [chosenLoan, setChosenLoan] = useState('');
-  const [amountText, setAmountText] = useState('');
-  const [amountError, setAmountError] = useState<string | undefined>();
-  const amountInput = useRef<HTMLInputElement>(null);
+  const amount = useAmountField();
   const { busy, outcome, run } = useMoneySubmit();
   const from = chosenOrFirst(chosenFrom, fromNumbers);
   const loan = chosenOrFirst(chosenLoan, loanNumbers);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const amount = parseDollarsToCents(amountText);
-    if (!amount.ok) {
-      setAmountError(amount.message);
-      amountInput.current?.focus();
-      return;
-    }
-    setAmountError(undefined);
-    const result = await run(() => actions.payLoanByTransfer(from, loan, amount.cents));
-    if (result.ok) setAmountText('');
+    const amountCents = amount.take();
+    if (amountCents === null) return;
+    const result = await run(() => actions.payLoanByTransfer(from, loan, amountCents));
+    if (result.ok) amount.clear();
   }
 
   if (loanNumbers.length === 0) return <p className="empty-state">You have no loans to pay.</p>;
@@ -46,13 +39,7 @@ export function PayLoanByTransferForm() {
       <SelectField label="Loan" value={loan} options={loanOptions} onChange={setChosenLoan} disabled={busy} />
       <AmountField
         label="Amount"
-        value={amountText}
-        inputRef={amountInput}
-        error={amountError}
-        onChange={(value) => {
-          setAmountText(value);
-          setAmountError(undefined);
-        }}
+        {...amount.fieldProps}
       />
       <button type="submit" className="button button--primary button--block" disabled={busy || !online}>
         {busy ? 'Paying…' : 'Pay loan'}

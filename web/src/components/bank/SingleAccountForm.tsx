@@ -1,11 +1,11 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { AccountKind } from '../../../../shared/protocol.ts';
 import type { MoneyOutcome } from '../../actions/bank-actions.ts';
-import { parseDollarsToCents } from '../../bank/parse-dollars.ts';
 import { useTally } from '../../state/use-tally.ts';
 import { AmountField, SelectField } from './FormFields.tsx';
 import { OperationOutcome } from './OperationOutcome.tsx';
 import { chosenOrFirst, useAccountNumbersOfKinds, useAccountOptions } from './use-accounts.ts';
+import { useAmountField } from './use-amount-field.ts';
 import { useMoneySubmit } from './use-money-submit.ts';
 
 export interface SingleAccountFormProps {
@@ -24,23 +24,16 @@ export function SingleAccountForm({ kinds, accountLabel, submitLabel, busyLabel,
   const options = useAccountOptions(numbers);
   const online = useTally((state) => state.connectionStatus === 'online');
   const [chosen, setChosen] = useState('');
-  const [amountText, setAmountText] = useState('');
-  const [amountError, setAmountError] = useState<string | undefined>();
-  const amountInput = useRef<HTMLInputElement>(null);
+  const amount = useAmountField();
   const { busy, outcome, run } = useMoneySubmit();
   const accountNumber = chosenOrFirst(chosen, numbers);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const amount = parseDollarsToCents(amountText);
-    if (!amount.ok) {
-      setAmountError(amount.message);
-      amountInput.current?.focus();
-      return;
-    }
-    setAmountError(undefined);
-    const result = await run(() => perform(accountNumber, amount.cents));
-    if (result.ok) setAmountText('');
+    const amountCents = amount.take();
+    if (amountCents === null) return;
+    const result = await run(() => perform(accountNumber, amountCents));
+    if (result.ok) amount.clear();
   }
 
   if (numbers.length === 0) return <p className="empty-state">{noAccountsMessage}</p>;
@@ -50,13 +43,7 @@ export function SingleAccountForm({ kinds, accountLabel, submitLabel, busyLabel,
       <SelectField label={accountLabel} value={accountNumber} options={options} onChange={setChosen} disabled={busy} />
       <AmountField
         label="Amount"
-        value={amountText}
-        inputRef={amountInput}
-        error={amountError}
-        onChange={(value) => {
-          setAmountText(value);
-          setAmountError(undefined);
-        }}
+        {...amount.fieldProps}
       />
       <button type="submit" className="button button--primary button--block" disabled={busy || !online}>
         {busy ? busyLabel : submitLabel}
