@@ -82,6 +82,42 @@ export async function openAccount(page: Page, kind: AccountKind, dollars: string
   return accountNumber;
 }
 
+export type SingleAccountOperation = 'Deposit' | 'Withdraw' | 'Pay loan by check';
+
+const singleAccountFields: Record<SingleAccountOperation, { account: string; submit: string }> = {
+  Deposit: { account: 'Into account', submit: 'Deposit' },
+  Withdraw: { account: 'From account', submit: 'Withdraw' },
+  'Pay loan by check': { account: 'Loan', submit: 'Pay by check' },
+};
+
+/**
+ * Fills and submits one of the one-account forms; returns the Move money panel, whose outcome (or
+ * the amount field's inline error) the caller then reads.
+ */
+export async function moveMoney(page: Page, operation: SingleAccountOperation, accountNumber: string, dollars: string): Promise<Locator> {
+  const panel = moneyPanel(page);
+  const fields = singleAccountFields[operation];
+  await panel.getByRole('tab', { name: operation, exact: true }).click();
+  await panel.getByLabel(fields.account, { exact: true }).selectOption(accountNumber);
+  await panel.getByLabel('Amount', { exact: true }).fill(dollars);
+  await panel.getByRole('button', { name: fields.submit, exact: true }).click();
+  return panel;
+}
+
+export async function payLoanByTransfer(page: Page, from: string, loan: string, dollars: string): Promise<Locator> {
+  const panel = moneyPanel(page);
+  await panel.getByRole('tab', { name: 'Pay loan by transfer', exact: true }).click();
+  await panel.getByLabel('From account', { exact: true }).selectOption(from);
+  await panel.getByLabel('Loan', { exact: true }).selectOption(loan);
+  await panel.getByLabel('Amount', { exact: true }).fill(dollars);
+  await panel.getByRole('button', { name: 'Pay loan', exact: true }).click();
+  return panel;
+}
+
+export function myHistory(page: Page): Locator {
+  return page.getByRole('table', { name: 'My history' });
+}
+
 /** Sends a transfer and returns the form's outcome (OK or FAILED) once it shows. */
 export async function transfer(page: Page, from: string, to: string, dollars: string): Promise<Locator> {
   const panel = moneyPanel(page);
