@@ -20,6 +20,8 @@ test('every money form checks its amount in place, then answers OK with new bala
   const overdrawn = outcomeIn(await moveMoney(page, 'Withdraw', checking, '500'));
   await expect(overdrawn).toContainText('FAILED');
   await expect(overdrawn).toContainText('holds $120.00, less than $500.00');
+  // Like the bank seed's server, a refusal answers with the balances as they still are.
+  await expect(overdrawn).toContainText(`Checking ${checking}$120.00`);
   await expect(balanceOf(page, checking)).toHaveText('$120.00');
   const withdrawn = outcomeIn(await moveMoney(page, 'Withdraw', checking, '20.50'));
   await expect(withdrawn).toContainText('OK');

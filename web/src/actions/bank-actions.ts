@@ -12,7 +12,7 @@ import { createHistoryPager, type PageMove } from './history-pager.ts';
 /** What a money operation came to: committed, with the new state of my accounts it touched, or refused. */
 export type MoneyOutcome =
   | { ok: true; transaction: TransactionView; accounts: readonly AccountView[] }
-  | { ok: false; code: string; message: string };
+  | { ok: false; code: string; message: string; accounts: readonly AccountView[] };
 
 /**
  * What a bank customer and the auditor can do, as plain functions over the socket client and the
@@ -65,8 +65,11 @@ export function createBankActions(client: TallySocketClient, store: TallyStore, 
       applyAccountsFor(store, userId, result.accounts);
       return { ok: true, transaction: result.transaction, accounts: result.accounts };
     } catch (error) {
-      const code = error instanceof RequestError ? error.code : 'internal';
-      return { ok: false, code, message: moneyFailureMessage(error) };
+      if (!(error instanceof RequestError)) return { ok: false, code: 'internal', message: moneyFailureMessage(error), accounts: [] };
+      // A refusal carries my named accounts as they still are; they may be newer than what the tab shows.
+      const accounts = error.details?.accounts ?? [];
+      applyAccountsFor(store, userId, accounts);
+      return { ok: false, code: error.code, message: moneyFailureMessage(error), accounts };
     }
   }
 

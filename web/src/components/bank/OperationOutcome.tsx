@@ -1,8 +1,12 @@
 import { formatCents } from '../../../../shared/money.ts';
+import type { AccountView } from '../../../../shared/protocol.ts';
 import type { MoneyOutcome } from '../../actions/bank-actions.ts';
 import { accountKindLabels, transactionTitle } from './bank-labels.ts';
 
-/** OK with the new balances of my accounts the operation touched, or FAILED with the server's reason. */
+/**
+ * OK with the new balances of my accounts the operation touched, or FAILED with the server's reason
+ * and those accounts' balances as they still are (as the bank seed's server answers both).
+ */
 export function OperationOutcome({ outcome }: { outcome: MoneyOutcome | null }) {
   if (outcome === null) return null;
   if (!outcome.ok) {
@@ -10,6 +14,7 @@ export function OperationOutcome({ outcome }: { outcome: MoneyOutcome | null }) 
       <div role="alert" aria-label="Outcome" className="outcome outcome--failed">
         <span className="outcome__badge">FAILED</span>
         <p className="outcome__text">{outcome.message}</p>
+        <Balances accounts={outcome.accounts} />
       </div>
     );
   }
@@ -17,21 +22,26 @@ export function OperationOutcome({ outcome }: { outcome: MoneyOutcome | null }) 
     <div role="status" aria-label="Outcome" className="outcome outcome--ok">
       <span className="outcome__badge">OK</span>
       <p className="outcome__text">Saved: {transactionTitle(outcome.transaction)}.</p>
-      {outcome.accounts.length > 0 && (
-        <ul className="outcome__balances">
-          {outcome.accounts.map((account) => (
-            <li key={account.number}>
-              <span>
-                {accountKindLabels[account.kind]} {account.number}
-              </span>
-              <strong>
-                {formatCents(account.balanceCents)}
-                {account.kind === 'loan' ? ' owed' : ''}
-              </strong>
-            </li>
-          ))}
-        </ul>
-      )}
+      <Balances accounts={outcome.accounts} />
     </div>
+  );
+}
+
+function Balances({ accounts }: { accounts: readonly AccountView[] }) {
+  if (accounts.length === 0) return null;
+  return (
+    <ul className="outcome__balances">
+      {accounts.map((account) => (
+        <li key={account.number}>
+          <span>
+            {accountKindLabels[account.kind]} {account.number}
+          </span>
+          <strong>
+            {formatCents(account.balanceCents)}
+            {account.kind === 'loan' ? ' owed' : ''}
+          </strong>
+        </li>
+      ))}
+    </ul>
   );
 }
