@@ -4,7 +4,7 @@
  * balances of the accounts involved that the user may see.
  */
 import { historyPageMax } from '../shared/limits.ts';
-import type { ErrorMessage, ResultOf } from '../shared/protocol.ts';
+import type { ErrorMessage, MoneyRequestType, ResultOf } from '../shared/protocol.ts';
 import type { AuditHistoryFilter, BankCommand, HistoryFilter } from './bank-arguments.ts';
 import { describeTransaction, formatAccounts, formatHolders, formatTable, formatTransactions } from './format.ts';
 import { requestAllAccountHolders, type RequestFields, type TallyClient } from './tally-client.ts';
@@ -14,14 +14,6 @@ export interface CommandOutcome {
   /** The first is `OK` or `FAILED: <reason>`. */
   lines: string[];
 }
-
-type MoneyRequestType =
-  | 'bank.openAccount'
-  | 'bank.deposit'
-  | 'bank.withdraw'
-  | 'bank.transfer'
-  | 'bank.payLoanByCheck'
-  | 'bank.payLoanByTransfer';
 
 export function failedLine(error: ErrorMessage): string {
   return `FAILED: ${error.code}: ${error.message}`;

@@ -346,6 +346,15 @@ const AuthResult = z.strictObject({ user: UserView, accounts: z.array(AccountVie
 /** What every money operation answers: OK, the transaction, and the new balances of the caller's accounts it touched. */
 const MoneyResult = z.strictObject({ transaction: TransactionView, accounts: z.array(AccountView) });
 
+/** The requests that move money: each answers with the transaction and the caller's new balances. */
+export type MoneyRequestType =
+  | 'bank.openAccount'
+  | 'bank.deposit'
+  | 'bank.withdraw'
+  | 'bank.transfer'
+  | 'bank.payLoanByCheck'
+  | 'bank.payLoanByTransfer';
+
 const HistoryPage = z.strictObject({
   transactions: z.array(TransactionView),
   /** Pass as `beforeId` for the next (older) page; null when there is none. */

@@ -1,4 +1,4 @@
-import type { AccountKind, AccountView, TransactionView } from '../../../shared/protocol.ts';
+import type { AccountKind, AccountView, MoneyRequestType, TransactionView } from '../../../shared/protocol.ts';
 import { historyPageSize } from '../bank/bank-ui-limits.ts';
 import { RequestError, describeFailure } from '../net/request-error.ts';
 import type { RequestFields, TallySocketClient } from '../net/socket-client.ts';
@@ -37,14 +37,6 @@ export interface BankActions {
   startSimulation: (settings: SimulationSettings) => void;
   stopSimulation: () => void;
 }
-
-type MoneyRequestType =
-  | 'bank.openAccount'
-  | 'bank.deposit'
-  | 'bank.withdraw'
-  | 'bank.transfer'
-  | 'bank.payLoanByCheck'
-  | 'bank.payLoanByTransfer';
 
 /** No reply at all: the operation may have been committed, and sending it again may move the money twice. */
 const outcomeUnknownMessage =
