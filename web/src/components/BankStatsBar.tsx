@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { formatCents } from '../../../shared/money.ts';
 import { useTally } from '../state/use-tally.ts';
 import { rateLabel } from './bank/bank-labels.ts';
+import { NamedValue } from './NamedValue.tsx';
 
 /** The bank's totals and operation rate, from `welcome` and `stats`: for everyone, on every page. */
 export function BankStatsBar() {
@@ -20,15 +21,9 @@ export function BankStatsBar() {
         </span>
         <dl className="bank-stats__list">
           {items.map(([key, label, value]) => (
-            <div key={key} className="bank-stats__item">
-              <dt id={`${id}-${key}`}>{label}</dt>
-              <dd>
-                {/* Named for finding by role; not announced: it changes every second while the bank is busy. */}
-                <span role="status" aria-live="off" aria-labelledby={`${id}-${key}`}>
-                  {value}
-                </span>
-              </dd>
-            </div>
+            <NamedValue key={key} id={`${id}-${key}`} className="bank-stats__item" label={label}>
+              {value}
+            </NamedValue>
           ))}
         </dl>
       </div>

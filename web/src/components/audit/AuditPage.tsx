@@ -1,3 +1,4 @@
+import { ResumingPanel } from '../ResumingPanel.tsx';
 import { routeHashes } from '../../routing/routes.ts';
 import { useTally } from '../../state/use-tally.ts';
 import { UserBar } from '../bank/UserBar.tsx';
@@ -26,13 +27,7 @@ function Refusal({ signedIn }: { signedIn: boolean }) {
 function AuditContent() {
   const userStatus = useTally((state) => state.userStatus);
   const role = useTally((state) => state.user?.role);
-  if (userStatus === 'resuming') {
-    return (
-      <div className="panel panel--quiet panel--narrow" aria-busy="true">
-        <p className="empty-state">Signing you back in…</p>
-      </div>
-    );
-  }
+  if (userStatus === 'resuming') return <ResumingPanel />;
   if (role !== 'auditor') return <Refusal signedIn={userStatus === 'signedIn'} />;
   return (
     <div className="audit-layout">

@@ -1,3 +1,4 @@
+import { ResumingPanel } from '../ResumingPanel.tsx';
 import { useTally } from '../../state/use-tally.ts';
 import { routeHashes } from '../../routing/routes.ts';
 import { BankAuthForm } from './BankAuthForm.tsx';
@@ -39,13 +40,7 @@ function AuditorNotice() {
 function BankContent() {
   const userStatus = useTally((state) => state.userStatus);
   const role = useTally((state) => state.user?.role);
-  if (userStatus === 'resuming') {
-    return (
-      <div className="panel panel--quiet panel--narrow" aria-busy="true">
-        <p className="empty-state">Signing you back in…</p>
-      </div>
-    );
-  }
+  if (userStatus === 'resuming') return <ResumingPanel />;
   if (userStatus === 'signedOut') return <BankAuthForm />;
   return role === 'auditor' ? <AuditorNotice /> : <CustomerBank />;
 }

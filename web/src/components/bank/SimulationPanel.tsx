@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { NamedValue } from '../NamedValue.tsx';
 import { useShallow } from 'zustand/react/shallow';
 import { parseAccountNumberList } from '../../bank/account-number-list.ts';
 import {
@@ -45,15 +46,9 @@ function SimulationCounts() {
     <>
       <dl className="sim-counts">
         {items.map(([key, label, value]) => (
-          <div key={key} className={`sim-counts__item sim-counts__item--${key}`}>
-            <dt id={`${id}-${key}`}>{label}</dt>
-            <dd>
-              {/* Named for finding by role; not announced: the counts change many times a second. */}
-              <span role="status" aria-live="off" aria-labelledby={`${id}-${key}`}>
-                {value}
-              </span>
-            </dd>
-          </div>
+          <NamedValue key={key} id={`${id}-${key}`} className={`sim-counts__item sim-counts__item--${key}`} label={label}>
+            {value}
+          </NamedValue>
         ))}
       </dl>
       {counts.lastFailure !== null && <p className="sim-last-failure">Last failure: {counts.lastFailure}</p>}
