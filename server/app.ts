@@ -12,6 +12,7 @@ import { readCatalogSeed } from './store/catalog-seed.ts';
 import { StoreOperations } from './store/store-operations.ts';
 import type { TallyContext } from './storage/context.ts';
 import { OperationRunner } from './storage/operation-runner.ts';
+import { SyncOperations } from './sync/sync-operations.ts';
 import { UserOperations } from './users/user-operations.ts';
 import type { BankStats } from '../shared/protocol.ts';
 
@@ -26,6 +27,11 @@ export interface TallyServerOptions {
   webRoot: string;
   /** The auditor's password on first start; when absent one is generated and logged once. */
   auditorPassword?: string | undefined;
+  /**
+   * Only for the torture harness's deliberately broken server: requests are neither looked up nor
+   * stored by key, so repeats run again. Never set it anywhere else.
+   */
+  unsafeSkipIdempotency?: boolean;
   log?: (line: string) => void;
 }
 
@@ -50,13 +56,15 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
       gateway?.publish(seq, changes);
     },
   });
-  const runner = new OperationRunner(unitOfWork, new LockManager());
+  const runner = new OperationRunner(unitOfWork, new LockManager(), { idempotency: options.unsafeSkipIdempotency !== true });
   const services = {
     store: new StoreOperations(runner),
     users: new UserOperations(runner),
     bank: new BankOperations(runner),
+    sync: new SyncOperations(runner, unitOfWork.databaseId),
     lastCommittedSeq: () => unitOfWork.lastCommittedSeq,
   };
+  if (options.unsafeSkipIdempotency === true) log('WARNING: idempotency is off (--unsafe-skip-idempotency): repeated requests run again');
   const bankStats = async (): Promise<BankStats> => {
     const totals = await services.bank.totals();
     return { totalDepositsCents: totals.depositsCents, totalLoansOwedCents: totals.loansOwedCents, operationsPerSecond: operationRate.perSecond() };
@@ -78,7 +86,12 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
     httpServer,
     services,
     snapshot: () =>
-      runner.read(async ({ store, commitSeq }) => ({ seq: commitSeq, products: await store.listProducts(), bank: await bankStats() })),
+      runner.read(async ({ store, commitSeq }) => ({
+        seq: commitSeq,
+        databaseId: unitOfWork.databaseId,
+        products: await store.listProducts(),
+        bank: await bankStats(),
+      })),
     bankStats,
     log,
   });
@@ -87,10 +100,12 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
   const url = `http://${hostInUrl}:${port}`;
 
   let closing: Promise<void> | null = null;
+  // Graceful: no new connections or requests, every request already taken is answered (its batch
+  // committed), and only then are the sockets closed (1001), the database last.
   const close = () => {
     closing ??= (async () => {
-      await gateway!.close();
       const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await gateway!.close();
       httpServer.closeAllConnections();
       await httpClosed;
       await unitOfWork.close();

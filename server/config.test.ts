@@ -25,6 +25,7 @@ describe('parseCommandLine', () => {
       catalogPath: defaults.catalogPath,
       webRoot: defaults.webRoot,
       auditorPassword: undefined,
+      unsafeSkipIdempotency: false,
     });
     expect(defaults.catalogPath).toMatch(/server\/store\/catalog-seed\.json$/);
     expect(defaults.webRoot).toMatch(/dist\/web$/);
@@ -38,6 +39,7 @@ describe('parseCommandLine', () => {
       catalogPath: '/etc/tally/env-catalog.json',
       webRoot: '/srv/tally/env-web',
       auditorPassword: 'env-auditor-password',
+      unsafeSkipIdempotency: false,
     });
   });
 
@@ -50,7 +52,13 @@ describe('parseCommandLine', () => {
       catalogPath: 'flag.json',
       webRoot: 'flag-web',
       auditorPassword: 'env-auditor-password',
+      unsafeSkipIdempotency: false,
     });
+  });
+
+  it('turns idempotency off only when --unsafe-skip-idempotency is given', () => {
+    expect(optionsOf(parseCommandLine(['--unsafe-skip-idempotency'], {})).unsafeSkipIdempotency).toBe(true);
+    expect(helpText).toContain('--unsafe-skip-idempotency');
   });
 
   it('accepts --name=value', () => {

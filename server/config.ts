@@ -25,6 +25,9 @@ Options (each also read from the environment variable shown):
   --catalog <path>      catalog seed, loaded only into
                         an empty database               CATALOG_PATH   default server/store/catalog-seed.json
   --web-root <path>     built web app to serve          WEB_ROOT       default dist/web
+  --unsafe-skip-idempotency
+                        BROKEN ON PURPOSE, for the torture harness only: repeated requests run
+                        again (no exactly-once); never use it otherwise
   -h, --help            show this help
 
 Environment only:
@@ -46,6 +49,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       database: { type: 'string' },
       catalog: { type: 'string' },
       'web-root': { type: 'string' },
+      'unsafe-skip-idempotency': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -61,6 +65,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       catalogPath: values.catalog ?? env.CATALOG_PATH ?? defaults.catalogPath,
       webRoot: values['web-root'] ?? env.WEB_ROOT ?? defaults.webRoot,
       auditorPassword: parseAuditorPassword(env.TALLY_AUDITOR_PASSWORD),
+      unsafeSkipIdempotency: values['unsafe-skip-idempotency'] === true,
     },
   };
 }

@@ -63,6 +63,16 @@ export const clientRequestsInFlightMax = 32;
 /** A client whose socket buffer passes this has stopped reading; it is disconnected. */
 export const clientSendBufferBytesHardMax = 8 * 1024 * 1024;
 
+/**
+ * How far back `sync.resume` reaches: an answer may hold at most this many ledger transactions (the
+ * auditor's) and this many accounts; a tab further behind is told `resync_required`.
+ */
+export const resumeTransactionsMax = 5_000;
+export const resumeAccountsMax = 10_000;
+
+/** On shutdown, how long the server waits for requests already taken to be answered before closing sockets. */
+export const shutdownGraceMs = 10_000;
+
 /** How often a slow client's conflated changes are retried. */
 export const clientDrainCheckIntervalMs = 50;
 
@@ -100,5 +110,5 @@ export const statsIntervalMs = 1_000;
 /** The operation rate is averaged over this window. */
 export const operationRateWindowMs = 5_000;
 
-/** New history rows held for a slow auditor tab; older ones are dropped (it refetches history). */
+/** New ledger rows held for a slow auditor tab; past this it is disconnected and resumes without a gap. */
 export const clientPendingTransactionsMax = 500;

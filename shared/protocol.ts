@@ -147,6 +147,13 @@ export const CartView = z.strictObject({
 
 export const OrderView = z.strictObject({
   orderNumber: z.int().min(1),
+  /**
+   * The idempotency key (`requestId`) of the checkout that placed it (only its shopper sees orders);
+   * null, with `seq` 0, for orders placed before Tally stored keys.
+   */
+  requestId: requestId.nullable(),
+  /** Sequence number of the commit that holds it. */
+  seq: z.int().min(0),
   /** ISO 8601, UTC. */
   placedAt: z.string(),
   shipTo: z.strictObject({ name: z.string(), address: z.string() }),
@@ -192,6 +199,11 @@ export const TransactionView = z.strictObject({
   createdAt: z.string(),
   /** Sequence number of the commit that holds it. */
   seq: z.int().min(1),
+  /**
+   * The idempotency key (`requestId`) of the request that made it. Shown to the user who made it and
+   * to the auditor; null for everyone else (a transfer's receiver does not learn the sender's keys).
+   */
+  requestId: requestId.nullable(),
   entries: z.array(LedgerEntryView).min(2),
 });
 
@@ -255,6 +267,19 @@ export const Checkout = request('checkout', {
 
 export const OrdersList = request('orders.list', {});
 
+/** A database's name in `welcome`: positions (`seq`) from one database mean nothing in another. */
+const databaseId = z.string().regex(/^[0-9a-f]{1,16}$/, 'databaseId is the welcome\'s databaseId');
+
+/**
+ * After a reconnect (and after `session.resume` / `auth.resume`): everything this tab may see that
+ * changed after `sinceSeq`, or `resync_required` when that cannot be answered.
+ */
+export const SyncResume = request('sync.resume', {
+  databaseId,
+  /** The newest commit position through which this tab applied every change it may see. */
+  sinceSeq: z.int().min(0),
+});
+
 export const Ping = request('ping', {});
 
 export const AuthRegister = request('auth.register', { username, password });
@@ -311,6 +336,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   CartClear,
   Checkout,
   OrdersList,
+  SyncResume,
   Ping,
   AuthRegister,
   AuthSignIn,
@@ -370,6 +396,14 @@ export const resultSchemas = {
   'cart.clear': z.strictObject({ cart: CartView }),
   checkout: z.strictObject({ order: OrderView, cart: CartView }),
   'orders.list': z.strictObject({ orders: z.array(OrderView) }),
+  'sync.resume': z.strictObject({
+    /** Latest state of every product changed after sinceSeq. */
+    products: z.array(ProductView),
+    /** Latest state of every account this tab may see that changed after sinceSeq. */
+    accounts: z.array(AccountView),
+    /** For the auditor: every ledger transaction committed after sinceSeq, in commit order. Empty for others. */
+    transactions: z.array(TransactionView),
+  }),
   ping: z.strictObject({}),
   'auth.register': AuthResult.extend({ sessionToken: z.string() }),
   'auth.signIn': AuthResult.extend({ sessionToken: z.string() }),
@@ -423,6 +457,8 @@ export const errorCodes = {
   overpayment: 'That is more than the loan still owes.',
   balance_limit: 'The balance would pass the largest one an account may hold.',
   account_limit: 'You have as many accounts as a user may open.',
+  idempotency_mismatch: 'That requestId was already used for a different request.',
+  resync_required: 'The tab is too far behind to resume; take a fresh snapshot.',
   server_busy: 'The server is shutting down or overloaded; try again.',
   internal: 'Something went wrong on the server.',
 } as const;
@@ -456,6 +492,8 @@ export const Welcome = z.strictObject({
   protocolVersion: z.literal(protocolVersion),
   /** The newest committed sequence number at the moment of this snapshot. */
   seq: z.int().min(0),
+  /** Names this database; send it back with `sync.resume`. */
+  databaseId,
   products: z.array(ProductView),
   bank: BankStats,
 });

@@ -1,6 +1,7 @@
 import type { AccountKind, IntegrityReport, ResultOf, TransactionKind, UserView } from '../../shared/protocol.ts';
 import { accountsPerUserMax, auditHoldersPageMax, historyPageMax } from '../../shared/limits.ts';
 import type { TallyContext } from '../storage/context.ts';
+import type { RequestKey } from '../requests/request-key.ts';
 import type { OperationRunner } from '../storage/operation-runner.ts';
 import { type Committed, type Outcome, fail, succeed } from '../storage/unit-of-work.ts';
 import { accountView } from './account-view.ts';
@@ -41,36 +42,40 @@ export class BankOperations {
     this.#runner = runner;
   }
 
-  openAccount(user: UserView, kind: AccountKind, amountCents: number, requestId: string): Promise<Committed<MoneyResult>> {
-    return this.#runner.run([`user:${user.id}`], async (context) => {
-      const { bank, now } = context;
-      if ((await bank.countAccounts(user.id)) >= accountsPerUserMax) {
-        return fail('account_limit', `A user may open at most ${accountsPerUserMax} accounts.`);
-      }
-      const account = await bank.openAccount(kind, user.id, now().toISOString());
-      const planned = planOpening(kind, amountCents, account, await bank.cashAccount());
-      return this.#record(context, user, requestId, planned);
-    });
+  openAccount(user: UserView, kind: AccountKind, amountCents: number, request: RequestKey): Promise<Committed<MoneyResult>> {
+    return this.#runner.run(
+      [`user:${user.id}`],
+      async (context) => {
+        const { bank, now, commitSeq } = context;
+        if ((await bank.countAccounts(user.id)) >= accountsPerUserMax) {
+          return fail('account_limit', `A user may open at most ${accountsPerUserMax} accounts.`);
+        }
+        const account = await bank.openAccount(kind, user.id, now().toISOString(), commitSeq);
+        const planned = planOpening(kind, amountCents, account, await bank.cashAccount());
+        return this.#record(context, user, request.requestId, planned);
+      },
+      request,
+    );
   }
 
-  deposit(user: UserView, accountNumber: string, amountCents: number, requestId: string): Promise<Committed<MoneyResult>> {
-    return this.#move(user, requestId, [accountNumber], ([account], cash) => planDeposit(user.id, account!, cash, amountCents));
+  deposit(user: UserView, accountNumber: string, amountCents: number, request: RequestKey): Promise<Committed<MoneyResult>> {
+    return this.#move(user, request, [accountNumber], ([account], cash) => planDeposit(user.id, account!, cash, amountCents));
   }
 
-  withdraw(user: UserView, accountNumber: string, amountCents: number, requestId: string): Promise<Committed<MoneyResult>> {
-    return this.#move(user, requestId, [accountNumber], ([account], cash) => planWithdrawal(user.id, account!, cash, amountCents));
+  withdraw(user: UserView, accountNumber: string, amountCents: number, request: RequestKey): Promise<Committed<MoneyResult>> {
+    return this.#move(user, request, [accountNumber], ([account], cash) => planWithdrawal(user.id, account!, cash, amountCents));
   }
 
-  transfer(user: UserView, fromNumber: string, toNumber: string, amountCents: number, requestId: string): Promise<Committed<MoneyResult>> {
-    return this.#move(user, requestId, [fromNumber, toNumber], ([from, to]) => planTransfer(user.id, from!, to!, amountCents));
+  transfer(user: UserView, fromNumber: string, toNumber: string, amountCents: number, request: RequestKey): Promise<Committed<MoneyResult>> {
+    return this.#move(user, request, [fromNumber, toNumber], ([from, to]) => planTransfer(user.id, from!, to!, amountCents));
   }
 
-  payLoanByCheck(user: UserView, loanNumber: string, amountCents: number, requestId: string): Promise<Committed<MoneyResult>> {
-    return this.#move(user, requestId, [loanNumber], ([loan], cash) => planLoanPaymentByCheck(user.id, loan!, cash, amountCents));
+  payLoanByCheck(user: UserView, loanNumber: string, amountCents: number, request: RequestKey): Promise<Committed<MoneyResult>> {
+    return this.#move(user, request, [loanNumber], ([loan], cash) => planLoanPaymentByCheck(user.id, loan!, cash, amountCents));
   }
 
-  payLoanByTransfer(user: UserView, fromNumber: string, loanNumber: string, amountCents: number, requestId: string): Promise<Committed<MoneyResult>> {
-    return this.#move(user, requestId, [fromNumber, loanNumber], ([from, loan]) => planLoanPaymentByTransfer(user.id, from!, loan!, amountCents));
+  payLoanByTransfer(user: UserView, fromNumber: string, loanNumber: string, amountCents: number, request: RequestKey): Promise<Committed<MoneyResult>> {
+    return this.#move(user, request, [fromNumber, loanNumber], ([from, loan]) => planLoanPaymentByTransfer(user.id, from!, loan!, amountCents));
   }
 
   accounts(user: UserView): Promise<ResultOf<'bank.accounts'>> {
@@ -88,7 +93,7 @@ export class BankOperations {
         }
         accountId = account.id;
       }
-      return succeed(await page(bank, { ...request, accountId, ownerUserId: user.id }));
+      return succeed(await page(bank, { ...request, accountId, ownerUserId: user.id, requestIdsOf: user.id }));
     });
   }
 
@@ -154,11 +159,11 @@ export class BankOperations {
 
   #move(
     user: UserView,
-    requestId: string,
+    request: RequestKey,
     accountNumbers: readonly string[],
     planner: (accounts: AccountState[], cash: AccountState) => Outcome<MovementPlan>,
   ): Promise<Committed<MoneyResult>> {
-    return this.#runner.run(accountNumbers.map(accountLockKey), async (context) => {
+    const operation = async (context: TallyContext) => {
       const accounts: AccountState[] = [];
       for (const number of accountNumbers) {
         const account = await context.bank.findAccount(number);
@@ -169,8 +174,9 @@ export class BankOperations {
       }
       const planned = planner(accounts, await context.bank.cashAccount());
       if (!planned.ok) return withOwnBalances(planned, user, accounts);
-      return this.#record(context, user, requestId, planned);
-    });
+      return this.#record(context, user, request.requestId, planned);
+    };
+    return this.#runner.run(accountNumbers.map(accountLockKey), operation, request);
   }
 
   async #record(context: TallyContext, user: UserView, requestId: string, planned: Outcome<MovementPlan>): Promise<Outcome<MoneyResult>> {
@@ -200,7 +206,7 @@ function withOwnBalances(refusal: Outcome<never>, user: UserView, named: readonl
 
 async function page(
   bank: BankRepository,
-  filter: HistoryRequest & { accountId?: number | undefined; ownerUserId?: number | undefined },
+  filter: HistoryRequest & { accountId?: number | undefined; ownerUserId?: number | undefined; requestIdsOf?: number | undefined },
 ): Promise<ResultOf<'bank.history'>> {
   const limit = filter.limit ?? historyPageMax;
   const transactions = await bank.history({
@@ -209,6 +215,7 @@ async function page(
     accountId: filter.accountId,
     ownerUserId: filter.ownerUserId,
     kind: filter.kind,
+    requestIdsOf: filter.requestIdsOf,
   });
   const nextBeforeId = transactions.length === limit ? transactions[transactions.length - 1]!.id : null;
   return { transactions, nextBeforeId };

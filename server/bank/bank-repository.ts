@@ -15,6 +15,8 @@ export interface HistoryFilter {
   /** Only transactions with an entry on an account this user owns. */
   ownerUserId?: number | undefined;
   kind?: TransactionKind | undefined;
+  /** Show only this user's own request ids (null on others' rows); undefined shows all (the auditor). */
+  requestIdsOf?: number | undefined;
 }
 
 export interface LedgerTotals {
@@ -50,7 +52,7 @@ export interface BankRepository {
   cashAccount(): Promise<AccountState>;
   findAccount(number: string): Promise<AccountState | undefined>;
   countAccounts(ownerUserId: number): Promise<number>;
-  openAccount(kind: AccountKind, ownerUserId: number, openedAt: string): Promise<AccountState>;
+  openAccount(kind: AccountKind, ownerUserId: number, openedAt: string, commitSeq: number): Promise<AccountState>;
   listAccounts(ownerUserId: number): Promise<AccountState[]>;
   /** Customers in username order, after `afterUsername` (exclusive), at most `limit`. */
   listCustomers(afterUsername: string, limit: number): Promise<UserView[]>;
@@ -58,6 +60,10 @@ export interface BankRepository {
   /** Writes the transaction and its entries and moves the balances, in the caller's unit of work. */
   record(movement: MovementPlan, userId: number, requestId: string | null, createdAt: string, commitSeq: number): Promise<RecordedMovement>;
   history(filter: HistoryFilter): Promise<TransactionView[]>;
+  /** Customer accounts changed in a commit after `sinceSeq` (one owner's, or all), at most `limit`. */
+  accountsChangedSince(sinceSeq: number, ownerUserId: number | undefined, limit: number): Promise<AccountState[]>;
+  /** Ledger transactions committed after `sinceSeq`, in commit order, at most `limit`. */
+  transactionsSince(sinceSeq: number, limit: number): Promise<TransactionView[]>;
   totals(): Promise<{ depositsCents: number; loansOwedCents: number }>;
   countLedger(): Promise<LedgerTotals>;
   findings(): Promise<LedgerFindings>;

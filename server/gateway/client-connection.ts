@@ -90,14 +90,16 @@ export class ClientConnection {
     }
     for (const product of changes.products) this.#pendingProducts.set(product.id, product);
     for (const account of changes.accounts) this.#pendingAccounts.set(account.number, account);
-    // History rows are not state: keep the newest; the client refetches history after a gap.
     this.#pendingTransactions.push(...changes.transactions);
-    if (this.#pendingTransactions.length > clientPendingTransactionsMax) {
-      this.#pendingTransactions = this.#pendingTransactions.slice(-clientPendingTransactionsMax);
-    }
     this.#pendingSeq = seq;
-    if (this.#pendingProducts.size + this.#pendingAccounts.size > clientPendingEntitiesMax) {
-      this.socket.close(closeCodes.slowConsumer, 'too far behind: reconnect to resync');
+    // Ledger rows cannot be conflated and none may be dropped: a tab this far behind is better off
+    // reconnecting and resuming from the position it last applied (sync.resume), which has no gap.
+    if (
+      this.#pendingTransactions.length > clientPendingTransactionsMax ||
+      this.#pendingProducts.size + this.#pendingAccounts.size > clientPendingEntitiesMax
+    ) {
+      this.#clearPending();
+      this.socket.close(closeCodes.slowConsumer, 'too far behind: reconnect and resume');
       return;
     }
     this.#scheduleDrain();

@@ -3,6 +3,8 @@ import type { BankOperations } from '../bank/bank-operations.ts';
 import type { StoreOperations } from '../store/store-operations.ts';
 import type { Committed, Outcome } from '../storage/unit-of-work.ts';
 import type { UserOperations } from '../users/user-operations.ts';
+import { requestKey, shopperScope, userScope } from '../requests/request-key.ts';
+import type { SyncOperations } from '../sync/sync-operations.ts';
 import type { ClientConnection } from './client-connection.ts';
 import { errorFrame } from './frames.ts';
 
@@ -10,11 +12,12 @@ export interface Services {
   store: StoreOperations;
   users: UserOperations;
   bank: BankOperations;
+  sync: SyncOperations;
   lastCommittedSeq: () => number;
 }
 
 type MessageOf<Prefix extends string> = Extract<ClientMessage, { type: `${Prefix}${string}` }>;
-type StoreMessage = Exclude<ClientMessage, MessageOf<'auth.'> | MessageOf<'bank.'> | MessageOf<'audit.'>>;
+type StoreMessage = Exclude<ClientMessage, MessageOf<'auth.'> | MessageOf<'bank.'> | MessageOf<'audit.'> | MessageOf<'sync.'>>;
 
 /**
  * Routes one valid message to its operation and turns the outcome into the reply.
@@ -24,6 +27,7 @@ export function dispatch(client: ClientConnection, message: ClientMessage, servi
   if (message.type.startsWith('auth.')) return dispatchAuth(client, message as MessageOf<'auth.'>, services);
   if (message.type.startsWith('bank.')) return dispatchBank(client, message as MessageOf<'bank.'>, services);
   if (message.type.startsWith('audit.')) return dispatchAudit(client, message as MessageOf<'audit.'>, services);
+  if (message.type === 'sync.resume') return resume(client, message, services);
   return dispatchStore(client, message as StoreMessage, services);
 }
 
@@ -68,15 +72,16 @@ async function dispatchStore(client: ClientConnection, message: StoreMessage, se
   }
   const shopper = client.shopper;
   if (shopper === null) return errorFrame(requestId, 'not_signed_in', 'Start a shopper session (name and address) first.');
+  const key = () => requestKey(shopperScope(shopper.id), message);
   switch (message.type) {
     case 'cart.add':
-      return replyCommitted(requestId, await store.changeCartLine(shopper.id, message.productId, message.quantity, 'add'));
+      return replyCommitted(requestId, await store.changeCartLine(shopper.id, message.productId, message.quantity, 'add', key()));
     case 'cart.set':
-      return replyCommitted(requestId, await store.changeCartLine(shopper.id, message.productId, message.quantity, 'set'));
+      return replyCommitted(requestId, await store.changeCartLine(shopper.id, message.productId, message.quantity, 'set', key()));
     case 'cart.clear':
-      return replyCommitted(requestId, await store.clearCart(shopper.id));
+      return replyCommitted(requestId, await store.clearCart(shopper.id, key()));
     case 'checkout':
-      return replyCommitted(requestId, await store.checkout(shopper, message.expectedTotalCents));
+      return replyCommitted(requestId, await store.checkout(shopper, message.expectedTotalCents, key()));
     case 'orders.list':
       return replyRead(requestId, services, { orders: await store.listOrders(shopper.id) });
     default:
@@ -135,24 +140,25 @@ async function dispatchBank(client: ClientConnection, message: MessageOf<'bank.'
   if (user === null) return notAuthenticated(requestId);
   if (user.role === 'auditor') return errorFrame(requestId, 'forbidden', 'The auditor may only audit; customers move money.');
   const { bank } = services;
+  const key = () => requestKey(userScope(user.id), message);
   switch (message.type) {
     case 'bank.openAccount':
-      return replyCommitted(requestId, await bank.openAccount(user, message.kind, message.amountCents, requestId));
+      return replyCommitted(requestId, await bank.openAccount(user, message.kind, message.amountCents, key()));
     case 'bank.deposit':
-      return replyCommitted(requestId, await bank.deposit(user, message.accountNumber, message.amountCents, requestId));
+      return replyCommitted(requestId, await bank.deposit(user, message.accountNumber, message.amountCents, key()));
     case 'bank.withdraw':
-      return replyCommitted(requestId, await bank.withdraw(user, message.accountNumber, message.amountCents, requestId));
+      return replyCommitted(requestId, await bank.withdraw(user, message.accountNumber, message.amountCents, key()));
     case 'bank.transfer':
       return replyCommitted(
         requestId,
-        await bank.transfer(user, message.fromAccountNumber, message.toAccountNumber, message.amountCents, requestId),
+        await bank.transfer(user, message.fromAccountNumber, message.toAccountNumber, message.amountCents, key()),
       );
     case 'bank.payLoanByCheck':
-      return replyCommitted(requestId, await bank.payLoanByCheck(user, message.loanAccountNumber, message.amountCents, requestId));
+      return replyCommitted(requestId, await bank.payLoanByCheck(user, message.loanAccountNumber, message.amountCents, key()));
     case 'bank.payLoanByTransfer':
       return replyCommitted(
         requestId,
-        await bank.payLoanByTransfer(user, message.fromAccountNumber, message.loanAccountNumber, message.amountCents, requestId),
+        await bank.payLoanByTransfer(user, message.fromAccountNumber, message.loanAccountNumber, message.amountCents, key()),
       );
     case 'bank.accounts':
       return replyRead(requestId, services, await bank.accounts(user));
@@ -180,6 +186,13 @@ async function dispatchAudit(client: ClientConnection, message: MessageOf<'audit
     default:
       return assertNever(message);
   }
+}
+
+/** Read after this tab's identity is settled, so everything it may see after the answer reaches it live. */
+async function resume(client: ClientConnection, message: MessageOf<'sync.'>, services: Services): Promise<ServerMessage> {
+  const outcome = await services.sync.resume(client.user, message.databaseId, message.sinceSeq);
+  if (!outcome.ok) return replyOutcome(message.requestId, outcome, services.lastCommittedSeq());
+  return { type: 'result', requestId: message.requestId, seq: outcome.value.seq, result: outcome.value.result };
 }
 
 function alreadyShopping(requestId: string): ServerMessage {

@@ -37,6 +37,7 @@ const validMessages: Record<ClientMessageType, Record<string, unknown>> = {
   'cart.clear': {},
   checkout: { expectedTotalCents: 4_900 },
   'orders.list': {},
+  'sync.resume': { databaseId: '3f2a9c', sinceSeq: 41 },
   ping: {},
   'auth.register': { username: 'ada', password: 'correct horse' },
   'auth.signIn': { username: 'ada', password: 'correct horse' },

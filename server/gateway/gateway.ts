@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { protocolVersion, closeCodes, type BankStats, type ProductView, type Stats } from '../../shared/protocol.ts';
-import { clientRequestsInFlightMax, frameBytesMax, heartbeatIntervalMs, statsIntervalMs } from '../../shared/limits.ts';
+import { clientRequestsInFlightMax, frameBytesMax, heartbeatIntervalMs, shutdownGraceMs, statsIntervalMs } from '../../shared/limits.ts';
 import { StorageUnavailableError, type ChangedEntities } from '../storage/unit-of-work.ts';
 import { ClientConnection } from './client-connection.ts';
 import { type Services, dispatch } from './dispatch.ts';
@@ -12,6 +12,7 @@ export const webSocketPath = '/ws';
 
 export interface Snapshot {
   seq: number;
+  databaseId: string;
   products: ProductView[];
   bank: BankStats;
 }
@@ -35,6 +36,9 @@ export class Gateway {
   readonly #server: WebSocketServer;
   readonly #clients = new Set<ClientConnection>();
   readonly #timers: NodeJS.Timeout[] = [];
+  /** Every request taken and not yet answered, across all tabs: shutdown waits for them. */
+  readonly #requestsInFlight = new Set<Promise<void>>();
+  #draining = false;
   #lastStatsText = '';
 
   constructor(options: GatewayOptions) {
@@ -62,32 +66,67 @@ export class Gateway {
     fanOut(this.#clients, seq, changes);
   }
 
+  /**
+   * Graceful: refuses new connections and requests (`server_busy`, nothing done, safe to re-send),
+   * waits until every request already taken has been answered (at most shutdownGraceMs), then
+   * closes every socket with 1001. Nothing committed goes unanswered.
+   */
   async close(): Promise<void> {
+    this.#draining = true;
     for (const timer of this.#timers) clearInterval(timer);
+    const serverClosed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await this.#requestsAnswered();
     for (const client of this.#clients) client.socket.close(closeCodes.serverShutdown, 'server shutting down');
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await serverClosed;
+  }
+
+  async #requestsAnswered(): Promise<void> {
+    let graceTimer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, shutdownGraceMs)));
+    while (this.#requestsInFlight.size > 0) {
+      const settled = await Promise.race([Promise.allSettled([...this.#requestsInFlight]).then(() => true), graceOver.then(() => false)]);
+      if (!settled) {
+        this.#options.log(`shutdown: ${this.#requestsInFlight.size} requests still unanswered after ${shutdownGraceMs} ms; closing anyway`);
+        break;
+      }
+    }
+    clearTimeout(graceTimer);
   }
 
   async #serverOnConnection(socket: WebSocket): Promise<void> {
     const client = new ClientConnection(socket);
-    socket.on('message', (data, isBinary) => void this.#socketOnMessage(client, data, isBinary));
+    socket.on('message', (data, isBinary) => this.#socketOnMessage(client, data, isBinary));
     socket.on('pong', () => (client.isAlive = true));
     socket.on('close', () => this.#socketOnClose(client));
     socket.on('error', (error) => this.#options.log(`client socket error: ${error.message}`));
-    const { seq, products, bank } = await this.#options.snapshot();
+    if (this.#draining) {
+      socket.close(closeCodes.serverShutdown, 'server shutting down');
+      return;
+    }
+    const { seq, databaseId, products, bank } = await this.#options.snapshot();
     if (!client.isOpen) return;
     // Joining the fan-out in the same turn as the snapshot: no commit can fall between them.
     this.#clients.add(client);
-    client.send({ type: 'welcome', protocolVersion, seq, products, bank });
+    client.send({ type: 'welcome', protocolVersion, seq, databaseId, products, bank });
   }
 
-  async #socketOnMessage(client: ClientConnection, data: RawData, isBinary: boolean): Promise<void> {
+  #socketOnMessage(client: ClientConnection, data: RawData, isBinary: boolean): void {
+    const answered = this.#answer(client, data, isBinary);
+    this.#requestsInFlight.add(answered);
+    void answered.finally(() => this.#requestsInFlight.delete(answered));
+  }
+
+  async #answer(client: ClientConnection, data: RawData, isBinary: boolean): Promise<void> {
     const parsed = parseClientFrame(data, isBinary);
     if (!parsed.ok) {
       client.send(parsed.error);
       return;
     }
     const { requestId } = parsed.message;
+    if (this.#draining) {
+      client.send(errorFrame(requestId, 'server_busy', 'The server is shutting down; nothing was done. Send it again once reconnected.'));
+      return;
+    }
     if (client.requestsInFlight >= clientRequestsInFlightMax) {
       client.send(errorFrame(requestId, 'server_busy', `Too many requests in flight on this connection (at most ${clientRequestsInFlightMax}); wait for replies.`));
       return;

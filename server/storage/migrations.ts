@@ -118,4 +118,33 @@ export const migrations: readonly string[] = [
   -- Sessions are capped per user (userSessionsMax): find a user's sessions without a scan.
   CREATE INDEX user_sessions_by_user ON user_sessions (user_id);
   `,
+  `
+  -- Exactly once: every keyed request's outcome, stored in the same commit as its effect (or, for a
+  -- refusal, in the commit that answered it). A repeat of the key gets this outcome back; a repeat
+  -- with another body (body_digest) is refused. Scope is the issuer ('u<user id>' or 's<shopper id>'),
+  -- so nobody can read or collide with another's keys. Kept as long as the ledger and the orders.
+  CREATE TABLE request_outcomes (
+    scope       TEXT    NOT NULL,
+    request_id  TEXT    NOT NULL,
+    body_digest BLOB    NOT NULL,
+    commit_seq  INTEGER NOT NULL,
+    outcome     TEXT    NOT NULL,
+    PRIMARY KEY (scope, request_id)
+  ) STRICT, WITHOUT ROWID;
+
+  -- Orders carry the key of the checkout that placed them and their commit, like ledger rows.
+  ALTER TABLE orders ADD COLUMN request_id TEXT;
+  ALTER TABLE orders ADD COLUMN commit_seq INTEGER NOT NULL DEFAULT 0;
+
+  -- Resume: the commit that last changed each product and account, and the ledger by commit.
+  ALTER TABLE products ADD COLUMN changed_seq INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE accounts ADD COLUMN changed_seq INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX products_by_changed_seq ON products (changed_seq);
+  CREATE INDEX accounts_by_changed_seq ON accounts (changed_seq);
+  CREATE INDEX ledger_transactions_by_seq ON ledger_transactions (commit_seq, id);
+
+  -- Names this database, so a tab that resumes against another one (a new data folder) is told to
+  -- take a fresh snapshot instead of applying positions that mean nothing here. 48 random bits.
+  INSERT INTO meta (key, value) VALUES ('database_id', random() & 281474976710655);
+  `,
 ];

@@ -108,8 +108,8 @@ function createShopper(name: string): Operation<TallyContext, string> {
 }
 
 function takeOne(productId: number): Operation<TallyContext, number> {
-  return async ({ store, changes }) => {
-    const product = await store.takeStock(productId, 1);
+  return async ({ store, changes, commitSeq }) => {
+    const product = await store.takeStock(productId, 1, commitSeq);
     changes.product(product);
     return succeed(product.stock);
   };

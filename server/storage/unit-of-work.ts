@@ -1,5 +1,6 @@
 import type { AccountView, ErrorCode, ErrorDetails, ProductView, TransactionView } from '../../shared/protocol.ts';
 import { commitBatchOperationsMax } from '../../shared/limits.ts';
+import type { RequestKey } from '../requests/request-key.ts';
 
 /** An expected refusal (sold out, unknown product...): a typed result, not an exception. */
 export interface Failure {
@@ -61,6 +62,14 @@ export class ChangeRecorder {
   }
 }
 
+/** A keyed request's outcome as stored, in the commit that answered it. */
+export interface StoredRequestOutcome {
+  bodyDigest: Buffer;
+  commitSeq: number;
+  /** JSON of the Outcome. */
+  outcomeJson: string;
+}
+
 /** What a storage engine provides to the unit of work: transaction control and a context per operation. */
 export interface TransactionEngine<Context> {
   begin(): void;
@@ -71,8 +80,13 @@ export interface TransactionEngine<Context> {
   commit(seq: number): void;
   rollback(): void;
   lastCommittedSeq(): number;
+  /** Names the database, so positions from another one are recognised (hex). */
+  databaseId(): string;
   /** `commitSeq` is the sequence number the transaction will commit with. */
   context(changes: ChangeRecorder, commitSeq: number): Context;
+  findRequestOutcome(scope: string, requestId: string): Promise<StoredRequestOutcome | undefined>;
+  /** Inside the running transaction, so it commits (or not) with the effect. */
+  storeRequestOutcome(key: RequestKey, commitSeq: number, outcomeJson: string): Promise<void>;
 }
 
 /** The context an operation runs in; it may read and write only through it, and await nothing else. */
@@ -80,8 +94,10 @@ export type Operation<Context, T> = (context: Context) => Promise<Outcome<T>>;
 
 export interface Committed<T> {
   outcome: Outcome<T>;
-  /** Sequence number of the durable commit that holds this operation. */
+  /** Sequence number of the durable commit that holds this operation (for a repeat: the original's). */
   seq: number;
+  /** True when this was a repeat of a stored key: nothing ran, the stored outcome is returned. */
+  replayed: boolean;
 }
 
 export interface Submission<T> {
@@ -93,6 +109,7 @@ export interface Submission<T> {
 
 interface Queued {
   operation: Operation<unknown, unknown>;
+  requestKey: RequestKey | undefined;
   markExecuted: () => void;
   resolve: (committed: Committed<unknown>) => void;
   reject: (error: unknown) => void;
@@ -143,7 +160,17 @@ export class UnitOfWork<Context> {
     return this.#engine.lastCommittedSeq();
   }
 
-  submit<T>(operation: Operation<Context, T>): Submission<T> {
+  get databaseId(): string {
+    return this.#engine.databaseId();
+  }
+
+  /**
+   * With a `requestKey`, the operation runs at most once per key: its outcome, success or refusal,
+   * is stored in the same transaction, and a later submission of the key gets that outcome back
+   * (or `idempotency_mismatch` when its body differs) without running. The caller makes sure two
+   * submissions of one key are never in flight at once.
+   */
+  submit<T>(operation: Operation<Context, T>, requestKey?: RequestKey): Submission<T> {
     if (this.#closed) {
       const refused = Promise.reject(new StorageUnavailableError('the server is shutting down'));
       refused.catch(() => {});
@@ -154,6 +181,7 @@ export class UnitOfWork<Context> {
     const committed = new Promise<Committed<T>>((resolve, reject) => {
       this.#queue.push({
         operation: operation as Operation<unknown, unknown>,
+        requestKey,
         markExecuted,
         resolve: resolve as (committed: Committed<unknown>) => void,
         reject,
@@ -195,16 +223,16 @@ export class UnitOfWork<Context> {
   }
 
   async #runBatch(): Promise<void> {
-    const batch: Array<{ queued: Queued; outcome: Outcome<unknown> | undefined }> = [];
+    const batch: Array<{ queued: Queued; ran: Ran | undefined }> = [];
     const changes = new ChangeRecorder();
     const seq = this.#engine.lastCommittedSeq() + 1;
     try {
       this.#engine.begin();
       while (batch.length < this.#options.batchOperationsMax && (await this.#operationWaiting())) {
-        const entry = { queued: this.#queue.shift()!, outcome: undefined as Outcome<unknown> | undefined };
+        const entry = { queued: this.#queue.shift()!, ran: undefined as Ran | undefined };
         // In the batch before it runs, so that whatever happens it is answered.
         batch.push(entry);
-        entry.outcome = await this.#runOne(entry.queued, changes, seq);
+        entry.ran = await this.#runOne(entry.queued, changes, seq);
         entry.queued.markExecuted();
       }
       this.#engine.commit(seq);
@@ -216,7 +244,9 @@ export class UnitOfWork<Context> {
       }
       return;
     }
-    for (const { queued, outcome } of batch) queued.resolve({ outcome: outcome!, seq });
+    for (const { queued, ran } of batch) {
+      queued.resolve({ outcome: ran!.outcome, seq: ran!.replayedSeq ?? seq, replayed: ran!.replayedSeq !== undefined });
+    }
     try {
       this.#options.onCommit(seq, changes.toChangedEntities());
     } catch (error) {
@@ -235,11 +265,23 @@ export class UnitOfWork<Context> {
     return this.#queue.length > 0;
   }
 
-  async #runOne(queued: Queued, batchChanges: ChangeRecorder, seq: number): Promise<Outcome<unknown>> {
+  async #runOne(queued: Queued, batchChanges: ChangeRecorder, seq: number): Promise<Ran> {
+    const key = queued.requestKey;
+    if (key !== undefined) {
+      const stored = await this.#engine.findRequestOutcome(key.scope, key.requestId);
+      if (stored !== undefined) return replay(key, stored);
+    }
+    const outcome = await this.#runInSavepoint(queued.operation, batchChanges, seq);
+    // After the savepoint: a refusal's rollback must not take its stored answer with it.
+    if (key !== undefined) await this.#engine.storeRequestOutcome(key, seq, JSON.stringify(outcome));
+    return { outcome };
+  }
+
+  async #runInSavepoint(operation: Operation<unknown, unknown>, batchChanges: ChangeRecorder, seq: number): Promise<Outcome<unknown>> {
     const changes = new ChangeRecorder();
     this.#engine.savepoint();
     try {
-      const outcome = await queued.operation(this.#engine.context(changes, seq));
+      const outcome = await operation(this.#engine.context(changes, seq));
       if (!outcome.ok) {
         this.#engine.rollbackToSavepoint();
         return outcome;
@@ -261,4 +303,20 @@ export class UnitOfWork<Context> {
       console.error('rollback after a failed commit also failed', error);
     }
   }
+}
+
+/** What running one queued operation came to; `replayedSeq` when a stored outcome answered it. */
+interface Ran {
+  outcome: Outcome<unknown>;
+  replayedSeq?: number;
+}
+
+/** The answer to a key reused for a different body: never stored, so the original's answer stays. */
+export function idempotencyMismatch(requestId: string): Outcome<never> {
+  return fail('idempotency_mismatch', `The requestId ${requestId} was already used for a different request; use a new requestId for a new request.`);
+}
+
+function replay(key: RequestKey, stored: StoredRequestOutcome): Ran {
+  if (!stored.bodyDigest.equals(key.bodyDigest)) return { outcome: idempotencyMismatch(key.requestId) };
+  return { outcome: JSON.parse(stored.outcomeJson) as Outcome<unknown>, replayedSeq: stored.commitSeq };
 }

@@ -1,6 +1,8 @@
 import type { CartView, OrderView, ProductView, ResultOf, ShopperView } from '../../shared/protocol.ts';
 import { lineQuantityMax, orderHistoryPageMax } from '../../shared/limits.ts';
+import type { RequestKey } from '../requests/request-key.ts';
 import type { OperationRunner } from '../storage/operation-runner.ts';
+import type { TallyContext } from '../storage/context.ts';
 import { type Committed, type Outcome, fail, succeed } from '../storage/unit-of-work.ts';
 import { hashSessionToken, newSessionToken } from '../users/session-tokens.ts';
 import { cartView, checkCartLine, currentQuantity, planCheckout } from './rules.ts';
@@ -49,8 +51,9 @@ export class StoreOperations {
     productId: number,
     quantity: number,
     mode: 'add' | 'set',
+    request: RequestKey,
   ): Promise<Committed<{ cart: CartView }>> {
-    return this.#runner.run([shopperLockKey(shopperId)], async ({ store }) => {
+    return this.#runner.run([shopperLockKey(shopperId)], async ({ store }): Promise<Outcome<{ cart: CartView }>> => {
       const product = await store.findProduct(productId);
       if (product === undefined) return fail('unknown_product', `There is no product with id ${productId}.`);
       const cart = await store.cartLines(shopperId);
@@ -72,25 +75,26 @@ export class StoreOperations {
       }
       await store.setCartLine(shopperId, productId, newQuantity);
       return succeed({ cart: cartView(await store.cartLines(shopperId)) });
-    });
+    }, request);
   }
 
-  clearCart(shopperId: number): Promise<Committed<{ cart: CartView }>> {
-    return this.#runner.run([shopperLockKey(shopperId)], async ({ store }) => {
+  clearCart(shopperId: number, request: RequestKey): Promise<Committed<{ cart: CartView }>> {
+    const operation = async ({ store }: TallyContext) => {
       await store.clearCart(shopperId);
       return succeed({ cart: cartView([]) });
-    });
+    };
+    return this.#runner.run([shopperLockKey(shopperId)], operation, request);
   }
 
   /**
    * Locks the shopper and every product in the cart (sorted), re-checks every line against the
    * stock now, then takes all the stock and records the order, or changes nothing.
    */
-  async checkout(shopper: ShopperView, expectedTotalCents: number): Promise<Committed<ResultOf<'checkout'>>> {
+  async checkout(shopper: ShopperView, expectedTotalCents: number, request: RequestKey): Promise<Committed<ResultOf<'checkout'>>> {
     const cartBeforeLocks = await this.#runner.read(({ store }) => store.cartLines(shopper.id));
     const lockedProductIds = new Set(cartBeforeLocks.map((line) => line.productId));
     const lockKeys = [shopperLockKey(shopper.id), ...[...lockedProductIds].map(productLockKey)];
-    return this.#runner.run(lockKeys, async ({ store, changes, now }) => {
+    const operation = async ({ store, changes, now, commitSeq }: TallyContext): Promise<Outcome<ResultOf<'checkout'>>> => {
       const lines = await store.cartLines(shopper.id);
       const plan = planCheckout(lines, expectedTotalCents);
       if (plan.kind === 'cart_empty') return fail('cart_empty', 'Your cart is empty.');
@@ -105,16 +109,19 @@ export class StoreOperations {
           shortfalls: plan.shortfalls,
         });
       }
-      for (const line of lines) changes.product(await store.takeStock(line.productId, line.quantity));
+      for (const line of lines) changes.product(await store.takeStock(line.productId, line.quantity, commitSeq));
       const order = await store.insertOrder({
         shopperId: shopper.id,
         shipTo: { name: shopper.name, address: shopper.address },
         lines,
         totalCents: plan.cart.totalCents,
         placedAt: now().toISOString(),
+        requestId: request.requestId,
+        commitSeq,
       });
       await store.clearCart(shopper.id);
       return succeed({ order, cart: cartView([]) });
-    });
+    };
+    return this.#runner.run(lockKeys, operation, request);
   }
 }

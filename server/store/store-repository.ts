@@ -15,6 +15,9 @@ export interface NewOrder {
   lines: ReadonlyArray<{ productId: number; name: string; unitPriceCents: number; quantity: number }>;
   totalCents: number;
   placedAt: string;
+  /** The checkout's idempotency key and the commit that holds the order. */
+  requestId: string;
+  commitSeq: number;
 }
 
 export interface NewProduct {
@@ -34,8 +37,10 @@ export interface StoreRepository {
   listProducts(): Promise<ProductView[]>;
   findProduct(productId: number): Promise<ProductView | undefined>;
   insertProducts(products: readonly NewProduct[]): Promise<void>;
-  /** Takes `quantity` units; throws if fewer are in stock (callers check first). */
-  takeStock(productId: number, quantity: number): Promise<ProductView>;
+  /** Products changed in a commit after `sinceSeq`. */
+  productsChangedSince(sinceSeq: number): Promise<ProductView[]>;
+  /** Takes `quantity` units in commit `commitSeq`; throws if fewer are in stock (callers check first). */
+  takeStock(productId: number, quantity: number, commitSeq: number): Promise<ProductView>;
 
   createShopper(name: string, address: string, tokenHash: Buffer, createdAt: string): Promise<ShopperView>;
   findShopperByTokenHash(tokenHash: Buffer): Promise<ShopperView | undefined>;

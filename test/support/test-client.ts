@@ -64,8 +64,13 @@ export class TestClient {
 
   #onWelcome: () => void = () => {};
 
-  async request<Type extends ClientMessageType>(type: Type, body: Omit<RequestBody<Type>, 'type'>): Promise<Reply<Type>> {
-    const requestId = `${this.#requestIdPrefix}${this.#nextRequestNumber++}`;
+  /** `options.requestId` re-sends under a key the test chose (a repeat); by default each request gets a new one. */
+  async request<Type extends ClientMessageType>(
+    type: Type,
+    body: Omit<RequestBody<Type>, 'type'>,
+    options: { requestId?: string } = {},
+  ): Promise<Reply<Type>> {
+    const requestId = options.requestId ?? `${this.#requestIdPrefix}${this.#nextRequestNumber++}`;
     const reply = new Promise<ServerMessage>((resolve) => this.#waiting.set(requestId, resolve));
     this.socket.send(JSON.stringify({ type, requestId, ...body }));
     const message = await reply;

@@ -28,11 +28,20 @@ interface TransactionRow {
   username: string;
   created_at: string;
   commit_seq: number;
+  user_id: number;
+  request_id: string | null;
 }
 
 const accountColumns = `a.id, a.number, a.kind, a.owner_user_id, u.username AS owner_username,
   a.balance_cents, a.version, a.opened_at
   FROM accounts a LEFT JOIN users u ON u.id = a.owner_user_id`;
+
+const transactionSelect = `SELECT t.id, t.kind, t.amount_cents, f.number AS from_number, d.number AS to_number, u.username,
+    t.created_at, t.commit_seq, t.user_id, t.request_id
+  FROM ledger_transactions t
+  JOIN users u ON u.id = t.user_id
+  LEFT JOIN accounts f ON f.id = t.from_account_id
+  LEFT JOIN accounts d ON d.id = t.to_account_id`;
 
 function accountState(row: AccountRow): AccountState {
   return {
@@ -77,8 +86,9 @@ export class SqliteBankRepository implements BankRepository {
       accountById: database.prepare<[number], AccountRow>(`SELECT ${accountColumns} WHERE a.id = ?`),
       accountByNumber: database.prepare<[string], AccountRow>(`SELECT ${accountColumns} WHERE a.number = ?`),
       countAccounts: database.prepare<[number], { count: number }>('SELECT COUNT(*) AS count FROM accounts WHERE owner_user_id = ?'),
-      insertAccount: database.prepare<[string, string, number, string], { id: number }>(
-        `INSERT INTO accounts (number, kind, owner_user_id, balance_cents, version, opened_at) VALUES (?, ?, ?, 0, 1, ?) RETURNING id`,
+      insertAccount: database.prepare<[string, string, number, string, number], { id: number }>(
+        `INSERT INTO accounts (number, kind, owner_user_id, balance_cents, version, opened_at, changed_seq)
+         VALUES (?, ?, ?, 0, 1, ?, ?) RETURNING id`,
       ),
       numberAccount: database.prepare('UPDATE accounts SET number = ? WHERE id = ?'),
       listAccounts: database.prepare<[number], AccountRow>(`SELECT ${accountColumns} WHERE a.owner_user_id = ? ORDER BY a.id`),
@@ -90,8 +100,14 @@ export class SqliteBankRepository implements BankRepository {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       ),
       insertEntry: database.prepare('INSERT INTO ledger_entries (transaction_id, account_id, amount_cents) VALUES (?, ?, ?)'),
-      moveBalance: database.prepare<[number, number, number, number]>(
-        'UPDATE accounts SET balance_cents = ?, version = version + 1 WHERE id = ? AND balance_cents = ? AND version = ?',
+      moveBalance: database.prepare<[number, number, number, number, number]>(
+        'UPDATE accounts SET balance_cents = ?, version = version + 1, changed_seq = ? WHERE id = ? AND balance_cents = ? AND version = ?',
+      ),
+      accountsChangedSince: database.prepare<[number, number], AccountRow>(
+        `SELECT ${accountColumns} WHERE a.changed_seq > ? AND a.kind <> 'system' ORDER BY a.id LIMIT ?`,
+      ),
+      ownAccountsChangedSince: database.prepare<[number, number, number], AccountRow>(
+        `SELECT ${accountColumns} WHERE a.owner_user_id = ? AND a.changed_seq > ? ORDER BY a.id LIMIT ?`,
       ),
       username: database.prepare<[number], { username: string }>('SELECT username FROM users WHERE id = ?'),
       totals: database.prepare<[], { deposits: number; loans: number }>(
@@ -165,9 +181,9 @@ export class SqliteBankRepository implements BankRepository {
     return this.#statements.countAccounts.get(ownerUserId)!.count;
   }
 
-  async openAccount(kind: AccountKind, ownerUserId: number, openedAt: string): Promise<AccountState> {
+  async openAccount(kind: AccountKind, ownerUserId: number, openedAt: string, commitSeq: number): Promise<AccountState> {
     const placeholder = `pending-${ownerUserId}-${openedAt}`;
-    const { id } = this.#statements.insertAccount.get(placeholder, kind, ownerUserId, openedAt)!;
+    const { id } = this.#statements.insertAccount.get(placeholder, kind, ownerUserId, openedAt, commitSeq)!;
     this.#statements.numberAccount.run(String(accountNumberBase + id), id);
     return accountState(this.#statements.accountById.get(id)!);
   }
@@ -188,7 +204,7 @@ export class SqliteBankRepository implements BankRepository {
     for (const { account, amountCents } of movement.postings) {
       this.#statements.insertEntry.run(id, account.id, amountCents);
       const newBalance = balanceAfter(account, amountCents);
-      const moved = this.#statements.moveBalance.run(newBalance, account.id, account.balanceCents, account.version);
+      const moved = this.#statements.moveBalance.run(newBalance, commitSeq, account.id, account.balanceCents, account.version);
       // The caller holds this account's lock and read it in this transaction: it cannot have moved.
       if (moved.changes !== 1) throw new Error(`account ${account.number} changed under its lock`);
       accounts.push({ ...account, balanceCents: newBalance, version: account.version + 1 });
@@ -202,12 +218,31 @@ export class SqliteBankRepository implements BankRepository {
       username: this.#statements.username.get(userId)!.username,
       createdAt,
       seq: commitSeq,
+      requestId,
       entries: movement.postings.map(({ account, amountCents }) => ({ accountNumber: account.number, amountCents })),
     };
     return { transaction, accounts };
   }
 
   async history(filter: HistoryFilter): Promise<TransactionView[]> {
+    const rows = this.#historyRows(filter);
+    return this.#withEntries(rows, filter.requestIdsOf);
+  }
+
+  async accountsChangedSince(sinceSeq: number, ownerUserId: number | undefined, limit: number): Promise<AccountState[]> {
+    const rows =
+      ownerUserId === undefined
+        ? this.#statements.accountsChangedSince.all(sinceSeq, limit)
+        : this.#statements.ownAccountsChangedSince.all(ownerUserId, sinceSeq, limit);
+    return rows.map(accountState);
+  }
+
+  async transactionsSince(sinceSeq: number, limit: number): Promise<TransactionView[]> {
+    const rows = this.#prepared<TransactionRow>(`${transactionSelect} WHERE t.commit_seq > ? ORDER BY t.commit_seq, t.id LIMIT ?`).all(sinceSeq, limit);
+    return this.#withEntries(rows, undefined);
+  }
+
+  #historyRows(filter: HistoryFilter): TransactionRow[] {
     const conditions: string[] = [];
     const parameters: Array<string | number> = [];
     if (filter.beforeId !== undefined) {
@@ -229,18 +264,11 @@ export class SqliteBankRepository implements BankRepository {
       parameters.push(filter.ownerUserId);
     }
     const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
-    const rows = this.#prepared<TransactionRow>(
-        `SELECT t.id, t.kind, t.amount_cents, f.number AS from_number, d.number AS to_number, u.username, t.created_at, t.commit_seq
-         FROM ledger_transactions t
-         JOIN users u ON u.id = t.user_id
-         LEFT JOIN accounts f ON f.id = t.from_account_id
-         LEFT JOIN accounts d ON d.id = t.to_account_id
-         ${where} ORDER BY t.id DESC LIMIT ?`,
-      ).all(...parameters, filter.limit);
-    return this.#withEntries(rows);
+    return this.#prepared<TransactionRow>(`${transactionSelect} ${where} ORDER BY t.id DESC LIMIT ?`).all(...parameters, filter.limit);
   }
 
-  #withEntries(rows: readonly TransactionRow[]): TransactionView[] {
+  /** `requestIdsOf`: show only that user's own request ids; undefined shows every one. */
+  #withEntries(rows: readonly TransactionRow[], requestIdsOf: number | undefined): TransactionView[] {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
     const entries = this.#prepared<{ transaction_id: number; number: string; amount_cents: number }>(
@@ -262,6 +290,7 @@ export class SqliteBankRepository implements BankRepository {
       username: row.username,
       createdAt: row.created_at,
       seq: row.commit_seq,
+      requestId: requestIdsOf === undefined || requestIdsOf === row.user_id ? row.request_id : null,
       entries: byTransaction.get(row.id) ?? [],
     }));
   }

@@ -1,5 +1,6 @@
 import type { SqliteDatabase } from '../database.ts';
-import type { ChangeRecorder, TransactionEngine } from '../unit-of-work.ts';
+import type { RequestKey } from '../../requests/request-key.ts';
+import type { ChangeRecorder, StoredRequestOutcome, TransactionEngine } from '../unit-of-work.ts';
 import type { TallyContext } from '../context.ts';
 import { SqliteBankRepository } from './bank-repository.ts';
 import { SqliteStoreRepository } from './store-repository.ts';
@@ -11,6 +12,7 @@ export class SqliteEngine implements TransactionEngine<TallyContext> {
   readonly #bank: SqliteBankRepository;
   readonly #database: SqliteDatabase;
   #committedSeq: number;
+  readonly #databaseId: string;
 
   constructor(database: SqliteDatabase) {
     this.#database = database;
@@ -23,10 +25,23 @@ export class SqliteEngine implements TransactionEngine<TallyContext> {
       rollback: database.prepare('ROLLBACK'),
       writeSeq: database.prepare("UPDATE meta SET value = ? WHERE key = 'commit_seq'"),
       readSeq: database.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'commit_seq'"),
+      findOutcome: database.prepare<[string, string], { bodyDigest: Buffer; commitSeq: number; outcomeJson: string }>(
+        `SELECT body_digest AS bodyDigest, commit_seq AS commitSeq, outcome AS outcomeJson
+         FROM request_outcomes WHERE scope = ? AND request_id = ?`,
+      ),
+      storeOutcome: database.prepare<[string, string, Buffer, number, string]>(
+        'INSERT INTO request_outcomes (scope, request_id, body_digest, commit_seq, outcome) VALUES (?, ?, ?, ?, ?)',
+      ),
     };
     this.#store = new SqliteStoreRepository(database);
     this.#bank = new SqliteBankRepository(database);
     this.#committedSeq = this.#statements.readSeq.get()!.value;
+    const id = database.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'database_id'").get()!.value;
+    this.#databaseId = id.toString(16);
+  }
+
+  databaseId(): string {
+    return this.#databaseId;
   }
 
   begin(): void {
@@ -60,6 +75,14 @@ export class SqliteEngine implements TransactionEngine<TallyContext> {
 
   lastCommittedSeq(): number {
     return this.#committedSeq;
+  }
+
+  async findRequestOutcome(scope: string, requestId: string): Promise<StoredRequestOutcome | undefined> {
+    return this.#statements.findOutcome.get(scope, requestId);
+  }
+
+  async storeRequestOutcome(key: RequestKey, commitSeq: number, outcomeJson: string): Promise<void> {
+    this.#statements.storeOutcome.run(key.scope, key.requestId, key.bodyDigest, commitSeq, outcomeJson);
   }
 
   context(changes: ChangeRecorder, commitSeq: number): TallyContext {

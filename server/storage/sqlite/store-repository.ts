@@ -14,6 +14,8 @@ interface ProductRow {
 
 interface OrderRow {
   id: number;
+  request_id: string | null;
+  commit_seq: number;
   ship_name: string;
   ship_address: string;
   total_cents: number;
@@ -52,10 +54,11 @@ export class SqliteStoreRepository implements StoreRepository {
         `INSERT INTO products (name, description, emoji, price_cents, stock, version)
          VALUES (@name, @description, @emoji, @priceCents, @stock, 1)`,
       ),
-      takeStock: database.prepare<[{ productId: number; quantity: number }], ProductRow>(
-        `UPDATE products SET stock = stock - @quantity, version = version + 1
+      takeStock: database.prepare<[{ productId: number; quantity: number; commitSeq: number }], ProductRow>(
+        `UPDATE products SET stock = stock - @quantity, version = version + 1, changed_seq = @commitSeq
          WHERE id = @productId AND stock >= @quantity RETURNING *`,
       ),
+      productsChangedSince: database.prepare<[number], ProductRow>('SELECT * FROM products WHERE changed_seq > ? ORDER BY id'),
       createShopper: database.prepare<[string, string, Buffer, string], { id: number }>(
         'INSERT INTO shoppers (name, address, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id',
       ),
@@ -74,9 +77,9 @@ export class SqliteStoreRepository implements StoreRepository {
       ),
       deleteCartLine: database.prepare('DELETE FROM cart_lines WHERE shopper_id = ? AND product_id = ?'),
       clearCart: database.prepare('DELETE FROM cart_lines WHERE shopper_id = ?'),
-      insertOrder: database.prepare<[number, string, string, number, string], { id: number }>(
-        `INSERT INTO orders (shopper_id, ship_name, ship_address, total_cents, placed_at)
-         VALUES (?, ?, ?, ?, ?) RETURNING id`,
+      insertOrder: database.prepare<[number, string, string, number, string, string, number], { id: number }>(
+        `INSERT INTO orders (shopper_id, ship_name, ship_address, total_cents, placed_at, request_id, commit_seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       ),
       insertOrderLine: database.prepare(
         `INSERT INTO order_lines (order_id, product_id, name, unit_price_cents, quantity)
@@ -106,8 +109,12 @@ export class SqliteStoreRepository implements StoreRepository {
     for (const product of products) this.#statements.insertProduct.run(product);
   }
 
-  async takeStock(productId: number, quantity: number): Promise<ProductView> {
-    const row = this.#statements.takeStock.get({ productId, quantity });
+  async productsChangedSince(sinceSeq: number): Promise<ProductView[]> {
+    return this.#statements.productsChangedSince.all(sinceSeq).map(productView);
+  }
+
+  async takeStock(productId: number, quantity: number, commitSeq: number): Promise<ProductView> {
+    const row = this.#statements.takeStock.get({ productId, quantity, commitSeq });
     if (row === undefined) throw new Error(`takeStock: product ${productId} has fewer than ${quantity} in stock`);
     return productView(row);
   }
@@ -135,12 +142,13 @@ export class SqliteStoreRepository implements StoreRepository {
   }
 
   async insertOrder(order: NewOrder): Promise<OrderView> {
-    const { shopperId, shipTo, totalCents, placedAt } = order;
-    const { id } = this.#statements.insertOrder.get(shopperId, shipTo.name, shipTo.address, totalCents, placedAt)!;
+    const { shopperId, shipTo, totalCents, placedAt, requestId, commitSeq } = order;
+    const { id } = this.#statements.insertOrder.get(shopperId, shipTo.name, shipTo.address, totalCents, placedAt, requestId, commitSeq)!;
     for (const line of order.lines) {
       this.#statements.insertOrderLine.run(id, line.productId, line.name, line.unitPriceCents, line.quantity);
     }
-    return orderView({ id, ship_name: shipTo.name, ship_address: shipTo.address, total_cents: totalCents, placed_at: placedAt }, order.lines.map((line) => ({
+    const row = { id, request_id: requestId, commit_seq: commitSeq, ship_name: shipTo.name, ship_address: shipTo.address, total_cents: totalCents, placed_at: placedAt };
+    return orderView(row, order.lines.map((line) => ({
       order_id: id,
       product_id: line.productId,
       name: line.name,
@@ -165,6 +173,8 @@ export class SqliteStoreRepository implements StoreRepository {
 function orderView(order: OrderRow, lines: readonly OrderLineRow[]): OrderView {
   return {
     orderNumber: order.id,
+    requestId: order.request_id,
+    seq: order.commit_seq,
     placedAt: order.placed_at,
     shipTo: { name: order.ship_name, address: order.ship_address },
     totalCents: order.total_cents,

@@ -25,6 +25,7 @@ const transferResult: ResultOf<'bank.transfer'> = {
     username: 'ada',
     createdAt: '2025-11-23T09:41:27.906Z',
     seq: 1,
+    requestId: 'a1b2c3-1',
     entries: [
       { accountNumber: '10000002', amountCents: 1 },
       { accountNumber: '10000003', amountCents: -1 },

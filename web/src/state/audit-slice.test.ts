@@ -14,6 +14,7 @@ function transaction(id: number, from: string | null, to: string | null, kind: T
     username: 'ada',
     createdAt: '2025-11-23T09:41:27.906Z',
     seq: id,
+    requestId: `a1b2c3-${id}`,
     entries: [
       { accountNumber: from ?? '00000001', amountCents: 100 },
       { accountNumber: to ?? '00000001', amountCents: -100 },
