@@ -359,6 +359,28 @@ export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
 export const clientMessageTypes = ClientMessage.options.map((option) => option.shape.type.value);
 
+/**
+ * The requests whose `requestId` is an idempotency key: each changes state, and its outcome (result
+ * or refusal) is stored with the issuer's key in the same commit as its effect. Sending one again
+ * with the same key and body, at any later time, gets the stored answer and changes nothing, so a
+ * client re-sends these after a reconnect until it has the answer.
+ */
+export const keyedRequestTypes = [
+  'cart.add',
+  'cart.set',
+  'cart.clear',
+  'checkout',
+  'bank.openAccount',
+  'bank.deposit',
+  'bank.withdraw',
+  'bank.transfer',
+  'bank.payLoanByCheck',
+  'bank.payLoanByTransfer',
+] as const satisfies readonly ClientMessageType[];
+export type KeyedRequestType = (typeof keyedRequestTypes)[number];
+const keyedTypeSet: ReadonlySet<string> = new Set(keyedRequestTypes);
+export const isKeyedRequestType = (type: string): type is KeyedRequestType => keyedTypeSet.has(type);
+
 // ---------------------------------------------------------------------------------------
 // Results, one schema per request type
 
@@ -556,8 +578,11 @@ export type IntegrityReport = z.infer<typeof IntegrityReport>;
 export type AccountHolder = z.infer<typeof AccountHolder>;
 export type ServerMessage = z.infer<typeof ServerMessage>;
 
-/** A request as a client builds it, before the socket client stamps a requestId on it. */
+/** A request as a client builds it, before the client stamps a requestId on it. */
 export type RequestBody<Type extends ClientMessageType> = Omit<
   Extract<ClientMessage, { type: Type }>,
   'requestId'
 >;
+
+/** A request's own fields: neither its type nor its requestId. */
+export type RequestFields<Type extends ClientMessageType> = Omit<RequestBody<Type>, 'type'>;

@@ -105,11 +105,11 @@ describe('a repeated key commits once and answers the same', () => {
     await fixture.start();
     const { client: payer, checking } = await customerWithChecking('payer', 1_000);
     const { client: payee, checking: target } = await customerWithChecking('payee', 1);
-    await payer.expectResult('bank.transfer', { fromAccountNumber: checking, toAccountNumber: target, amountCents: 10 });
+    await payer.expectResult('bank.transfer', { fromAccountNumber: checking, toAccountNumber: target, amountCents: 10 }, { requestId: 'pay-payee' });
     const payerRows = (await payer.expectResult('bank.history', {})).transactions;
     const payeeRows = (await payee.expectResult('bank.history', {})).transactions;
     const transfer = payerRows.find((row) => row.kind === 'transfer')!;
-    expect(transfer.requestId).toMatch(/^t\d+$/);
+    expect(transfer.requestId).toBe('pay-payee');
     expect(payeeRows.find((row) => row.id === transfer.id)!.requestId).toBeNull();
     const auditor = await signInAuditor(fixture.server.webSocketUrl);
     fixture.track(auditor);

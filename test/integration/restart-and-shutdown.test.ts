@@ -91,7 +91,7 @@ describe('SIGTERM', () => {
             const body = { fromAccountNumber: checking[index]!, toAccountNumber: checking[(index + 1) % userCount]!, amountCents: 1 };
             sent += 1;
             if (sent === 400) server.child.kill('SIGTERM');
-            const reply = await Promise.race([user.request('bank.transfer', body, { requestId }), closed]);
+            const reply = await Promise.race([user.request('bank.transfer', body, { requestId }).catch(() => null), closed]);
             if (reply === null) return;
             if (reply.ok) answeredOk.add(requestId);
             else if (reply.error.code !== 'server_busy') throw new Error(`transfer refused: ${reply.error.code}`);

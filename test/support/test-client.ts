@@ -1,4 +1,7 @@
 import WebSocket from 'ws';
+import { ProtocolClient, type Reply, type RequestOptions, type SocketLike } from '../../shared/client/protocol-client.ts';
+import { RequestKeys, randomKeyPrefix } from '../../shared/client/request-keys.ts';
+import { mergeNewerInto } from '../../shared/client/version-merge.ts';
 import {
   type AccountView,
   type BankStats,
@@ -6,23 +9,22 @@ import {
   type ClientMessageType,
   type ErrorMessage,
   type ProductView,
-  type RequestBody,
+  type RequestFields,
   type ResultOf,
   type ServerMessage,
   ServerMessage as ServerMessageSchema,
   type Welcome,
 } from '../../shared/protocol.ts';
 
-export type Reply<Type extends ClientMessageType> =
-  | { ok: true; seq: number; result: ResultOf<Type> }
-  | { ok: false; error: ErrorMessage };
+export type { Reply };
 
 /**
- * A protocol client for tests: a real WebSocket, every server frame validated against the
- * protocol schemas, replies matched to requests by id, and the products it has seen kept by
- * version exactly as the SPA keeps them.
+ * A protocol client for tests: the one protocol client (shared/client) on a real WebSocket, without
+ * reconnecting, plus what tests look at: every server frame (validated), the products and accounts
+ * it has seen kept by the version rule, and every balance, stock and ledger row any frame showed.
  */
 export class TestClient {
+  readonly client: ProtocolClient;
   readonly socket: WebSocket;
   readonly frames: ServerMessage[] = [];
   readonly products = new Map<number, ProductView>();
@@ -33,55 +35,66 @@ export class TestClient {
   bankStats: BankStats | null = null;
   /** Every stock value any frame ever showed, to check none was negative. */
   readonly stockSeen: number[] = [];
-  welcome!: Welcome;
-  lastSeq = 0;
-  #nextRequestNumber = 1;
-  readonly #waiting = new Map<string, (message: ServerMessage) => void>();
-  readonly #unmatchedErrors: ErrorMessage[] = [];
-  #errorWaiters: Array<(message: ErrorMessage) => void> = [];
+  readonly #errorWaiters: Array<(message: ErrorMessage) => void> = [];
 
-  readonly #requestIdPrefix: string;
-
-  private constructor(socket: WebSocket, requestIdPrefix: string) {
+  private constructor(client: ProtocolClient, socket: WebSocket) {
+    this.client = client;
     this.socket = socket;
-    this.#requestIdPrefix = requestIdPrefix;
     socket.on('message', (data) => this.#socketOnMessage(String(data)));
-  }
-
-  /** `requestIdPrefix` lets a test find this client's requests in the ledger. */
-  static async connect(webSocketUrl: string, requestIdPrefix = 't'): Promise<TestClient> {
-    const socket = new WebSocket(webSocketUrl);
-    const client = new TestClient(socket, requestIdPrefix);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      client.#onWelcome = () => {
-        socket.off('error', reject);
-        resolve();
-      };
+    client.on('changes', (changes) => {
+      this.#applyProducts(changes.products);
+      this.applyAccounts(changes.accounts ?? []);
+      this.transactionsSeen.push(...(changes.transactions ?? []));
     });
-    return client;
+    client.on('stats', (stats) => (this.bankStats = stats.bank));
   }
 
-  #onWelcome: () => void = () => {};
+  /** `requestIdPrefix` lets a test find this client's requests in the ledger; by default it is random. */
+  static async connect(webSocketUrl: string, requestIdPrefix = `t${randomKeyPrefix().slice(0, 10)}`): Promise<TestClient> {
+    let socket: WebSocket | undefined;
+    let testClient: TestClient | undefined;
+    const client = new ProtocolClient({
+      url: webSocketUrl,
+      reconnect: false,
+      pingIntervalMs: null,
+      keys: new RequestKeys(requestIdPrefix),
+      createSocket: (url) => {
+        socket = new WebSocket(url, { perMessageDeflate: false });
+        return socket as unknown as SocketLike;
+      },
+    });
+    client.on('welcome', (welcome) => {
+      testClient!.bankStats = welcome.bank;
+      testClient!.#applyProducts(welcome.products);
+    });
+    client.start();
+    testClient = new TestClient(client, socket!);
+    await client.online();
+    return testClient;
+  }
+
+  get welcome(): Welcome {
+    return this.client.welcome;
+  }
+
+  /** The commit position through which this client has every change it may see. */
+  get lastSeq(): number {
+    return this.client.syncPosition?.seq ?? 0;
+  }
 
   /** `options.requestId` re-sends under a key the test chose (a repeat); by default each request gets a new one. */
-  async request<Type extends ClientMessageType>(
-    type: Type,
-    body: Omit<RequestBody<Type>, 'type'>,
-    options: { requestId?: string } = {},
-  ): Promise<Reply<Type>> {
-    const requestId = options.requestId ?? `${this.#requestIdPrefix}${this.#nextRequestNumber++}`;
-    const reply = new Promise<ServerMessage>((resolve) => this.#waiting.set(requestId, resolve));
-    this.socket.send(JSON.stringify({ type, requestId, ...body }));
-    const message = await reply;
-    if (message.type === 'error') return { ok: false, error: message };
-    if (message.type !== 'result') throw new Error(`unexpected reply ${message.type}`);
-    return { ok: true, seq: message.seq, result: message.result as ResultOf<Type> };
+  async request<Type extends ClientMessageType>(type: Type, fields: RequestFields<Type>, options: RequestOptions = {}): Promise<Reply<Type>> {
+    const reply = await this.client.request(type, fields, options);
+    if (reply.ok) {
+      const accounts = (reply.result as { accounts?: unknown }).accounts;
+      if (Array.isArray(accounts)) this.applyAccounts(accounts as AccountView[]);
+    }
+    return reply;
   }
 
   /** Like request, but fails the test unless the server answered with a result. */
-  async expectResult<Type extends ClientMessageType>(type: Type, body: Omit<RequestBody<Type>, 'type'>): Promise<ResultOf<Type>> {
-    const reply = await this.request(type, body);
+  async expectResult<Type extends ClientMessageType>(type: Type, fields: RequestFields<Type>, options: RequestOptions = {}): Promise<ResultOf<Type>> {
+    const reply = await this.request(type, fields, options);
     if (!reply.ok) throw new Error(`${type} failed: ${reply.error.code}: ${reply.error.message}`);
     return reply.result;
   }
@@ -98,70 +111,30 @@ export class TestClient {
   }
 
   close(): Promise<void> {
-    if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.socket.once('close', () => resolve());
-      this.socket.close();
-    });
-  }
-
-  #socketOnMessage(text: string): void {
-    const message = ServerMessageSchema.parse(JSON.parse(text));
-    this.frames.push(message);
-    switch (message.type) {
-      case 'welcome':
-        this.welcome = message;
-        this.lastSeq = message.seq;
-        this.bankStats = message.bank;
-        this.#applyProducts(message.products);
-        this.#onWelcome();
-        return;
-      case 'changes':
-        this.lastSeq = Math.max(this.lastSeq, message.seq);
-        this.#applyProducts(message.products);
-        this.applyAccounts(message.accounts ?? []);
-        this.transactionsSeen.push(...(message.transactions ?? []));
-        return;
-      case 'stats':
-        this.bankStats = message.bank;
-        return;
-      case 'result': {
-        this.lastSeq = Math.max(this.lastSeq, message.seq);
-        const accounts = (message.result as { accounts?: unknown }).accounts;
-        if (Array.isArray(accounts)) this.applyAccounts(accounts as AccountView[]);
-        this.#settle(message.requestId, message);
-        return;
-      }
-      case 'error':
-        if (message.requestId !== null && this.#waiting.has(message.requestId)) {
-          this.#settle(message.requestId, message);
-          return;
-        }
-        this.#unmatchedErrors.push(message);
-        this.#errorWaiters.shift()?.(message);
-        return;
-    }
-  }
-
-  #settle(requestId: string, message: ServerMessage): void {
-    const resolve = this.#waiting.get(requestId);
-    this.#waiting.delete(requestId);
-    resolve?.(message);
+    return this.client.close();
   }
 
   applyAccounts(accounts: readonly AccountView[]): void {
-    for (const account of accounts) {
-      this.balancesSeen.push(account.balanceCents);
-      const held = this.accounts.get(account.number);
-      if (held === undefined || account.version > held.version) this.accounts.set(account.number, account);
-    }
+    for (const account of accounts) this.balancesSeen.push(account.balanceCents);
+    mergeNewerInto(this.accounts, accounts, (account) => account.number);
   }
 
   #applyProducts(products: readonly ProductView[]): void {
-    for (const product of products) {
-      this.stockSeen.push(product.stock);
-      const held = this.products.get(product.id);
-      if (held === undefined || product.version > held.version) this.products.set(product.id, product);
+    for (const product of products) this.stockSeen.push(product.stock);
+    mergeNewerInto(this.products, products, (product) => product.id);
+  }
+
+  /** Every frame, as the server sent it; raw refusals (no pending request) go to sendRaw's waiters. */
+  #socketOnMessage(text: string): void {
+    const message = ServerMessageSchema.parse(JSON.parse(text));
+    this.frames.push(message);
+    if (message.type === 'error' && (message.requestId === null || !this.#isOwnRequest(message.requestId))) {
+      this.#errorWaiters.shift()?.(message);
     }
+  }
+
+  /** Raw frames in tests use short made-up ids; the client's own keys carry its prefix. */
+  #isOwnRequest(requestId: string): boolean {
+    return requestId.startsWith(`${this.client.keys.prefix}-`);
   }
 }

@@ -8,21 +8,21 @@ import { App } from './components/App.tsx';
 import { BankActionsContext } from './components/bank/bank-actions-context.ts';
 import { ShopActionsContext } from './components/shop-actions-context.ts';
 import { browserSessionTokenStorage, browserUserTokenStorage } from './net/session-token-storage.ts';
-import { TallySocketClient, webSocketUrlFor } from './net/socket-client.ts';
+import { SessionSync, webSocketUrlFor } from './net/session-sync.ts';
 import { BankSimulation } from './simulation/bank-simulation.ts';
 import { tallyStore } from './state/store.ts';
 import './styles.css';
 
-const client = new TallySocketClient({
+const sync = new SessionSync({
   url: webSocketUrlFor(window.location),
   store: tallyStore,
   tokenStorage: browserSessionTokenStorage(),
   userTokenStorage: browserUserTokenStorage(),
 });
-const shopActions = createShopActions(client, tallyStore);
-const bankActions = createBankActions(client, tallyStore, new BankSimulation(client, tallyStore));
+const shopActions = createShopActions(sync, tallyStore);
+const bankActions = createBankActions(sync, tallyStore, new BankSimulation(sync.client, tallyStore));
 startBankSync(tallyStore, bankActions);
-client.start();
+sync.start();
 
 const rootElement = document.getElementById('root');
 if (rootElement === null) throw new Error('index.html lacks the #root element');

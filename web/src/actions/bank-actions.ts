@@ -1,7 +1,7 @@
-import type { AccountKind, AccountView, MoneyRequestType, TransactionView } from '../../../shared/protocol.ts';
+import type { AccountKind, AccountView, MoneyRequestType, RequestFields, TransactionView } from '../../../shared/protocol.ts';
 import { historyPageSize } from '../bank/bank-ui-limits.ts';
-import { RequestError, describeFailure } from '../net/request-error.ts';
-import type { RequestFields, TallySocketClient } from '../net/socket-client.ts';
+import { RequestError, describeFailure } from '../../../shared/client/request-error.ts';
+import type { SessionSync } from '../net/session-sync.ts';
 import type { HistoryFilter } from '../state/history-page.ts';
 import type { SimulationSettings } from '../state/simulation-slice.ts';
 import { applyAccountsFor, signedInUserId, type TallyStore } from '../state/store.ts';
@@ -23,12 +23,12 @@ export interface BankActions {
   register: (username: string, password: string) => Promise<void>;
   signIn: (username: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
-  openAccount: (kind: AccountKind, amountCents: number) => Promise<MoneyOutcome>;
-  deposit: (accountNumber: string, amountCents: number) => Promise<MoneyOutcome>;
-  withdraw: (accountNumber: string, amountCents: number) => Promise<MoneyOutcome>;
-  transfer: (fromAccountNumber: string, toAccountNumber: string, amountCents: number) => Promise<MoneyOutcome>;
-  payLoanByCheck: (loanAccountNumber: string, amountCents: number) => Promise<MoneyOutcome>;
-  payLoanByTransfer: (fromAccountNumber: string, loanAccountNumber: string, amountCents: number) => Promise<MoneyOutcome>;
+  openAccount: (kind: AccountKind, amountCents: number, progress?: MoneyProgress) => Promise<MoneyOutcome>;
+  deposit: (accountNumber: string, amountCents: number, progress?: MoneyProgress) => Promise<MoneyOutcome>;
+  withdraw: (accountNumber: string, amountCents: number, progress?: MoneyProgress) => Promise<MoneyOutcome>;
+  transfer: (fromAccountNumber: string, toAccountNumber: string, amountCents: number, progress?: MoneyProgress) => Promise<MoneyOutcome>;
+  payLoanByCheck: (loanAccountNumber: string, amountCents: number, progress?: MoneyProgress) => Promise<MoneyOutcome>;
+  payLoanByTransfer: (fromAccountNumber: string, loanAccountNumber: string, amountCents: number, progress?: MoneyProgress) => Promise<MoneyOutcome>;
   showMyHistory: (move: PageMove) => Promise<void>;
   showAuditHistory: (move: PageMove, filter?: HistoryFilter) => Promise<void>;
   /** audit.holders, or bank.accounts for a customer: the full account state, merged by version. */
@@ -38,37 +38,40 @@ export interface BankActions {
   stopSimulation: () => void;
 }
 
-/** No reply at all: the operation may have been committed, and sending it again may move the money twice. */
-const outcomeUnknownMessage =
-  'The connection dropped before the bank answered, so this may or may not have happened. Check “My history” before trying again.';
-
-export function moneyFailureMessage(error: unknown): string {
-  if (error instanceof RequestError && (error.code === 'disconnected' || error.code === 'timeout')) return outcomeUnknownMessage;
-  return describeFailure(error);
+/** What a money form hears while its one request is on its way. */
+export interface MoneyProgress {
+  /** The connection dropped; the same request (same key) goes out again once reconnected. */
+  onRetrying?: () => void;
 }
 
-export function createBankActions(client: TallySocketClient, store: TallyStore, simulation: BankSimulation): BankActions {
+export function createBankActions(sync: SessionSync, store: TallyStore, simulation: BankSimulation): BankActions {
   const state = () => store.getState();
+  const { client } = sync;
 
-  async function money<Type extends MoneyRequestType>(type: Type, fields: RequestFields<Type>): Promise<MoneyOutcome> {
+  /**
+   * Never "unknown": a request whose connection drops is sent again with the same key once the tab
+   * is back, and the bank answers a repeat with the stored outcome, so the form always shows the one
+   * real outcome, OK or FAILED.
+   */
+  async function money<Type extends MoneyRequestType>(type: Type, fields: RequestFields<Type>, progress: MoneyProgress = {}): Promise<MoneyOutcome> {
     const userId = signedInUserId(store);
     try {
-      const { result } = await client.requestCommitted<MoneyRequestType>(type, fields);
+      const { result } = await client.expectCommitted<MoneyRequestType>(type, fields, { onRetrying: progress.onRetrying });
       applyAccountsFor(store, userId, result.accounts);
       return { ok: true, transaction: result.transaction, accounts: result.accounts };
     } catch (error) {
-      if (!(error instanceof RequestError)) return { ok: false, code: 'internal', message: moneyFailureMessage(error), accounts: [] };
+      if (!(error instanceof RequestError)) return { ok: false, code: 'internal', message: describeFailure(error), accounts: [] };
       // A refusal carries my named accounts as they still are; they may be newer than what the tab shows.
       const accounts = error.details?.accounts ?? [];
       applyAccountsFor(store, userId, accounts);
-      return { ok: false, code: error.code, message: moneyFailureMessage(error), accounts };
+      return { ok: false, code: error.code, message: describeFailure(error), accounts };
     }
   }
 
   const showMyHistory = createHistoryPager({
     read: () => state().myHistory,
     write: (page) => state().setMyHistory(page),
-    fetch: ({ beforeId }) => client.request('bank.history', { limit: historyPageSize, ...(beforeId === null ? {} : { beforeId }) }),
+    fetch: ({ beforeId }) => client.expectResult('bank.history', { limit: historyPageSize, ...(beforeId === null ? {} : { beforeId }) }),
     owner: () => signedInUserId(store),
   });
 
@@ -76,7 +79,7 @@ export function createBankActions(client: TallySocketClient, store: TallyStore, 
     read: () => state().auditHistory,
     write: (page) => state().setAuditHistory(page),
     fetch: ({ beforeId, filter }) =>
-      client.request('audit.history', { limit: historyPageSize, ...filter, ...(beforeId === null ? {} : { beforeId }) }),
+      client.expectResult('audit.history', { limit: historyPageSize, ...filter, ...(beforeId === null ? {} : { beforeId }) }),
     owner: () => signedInUserId(store),
   });
 
@@ -85,13 +88,13 @@ export function createBankActions(client: TallySocketClient, store: TallyStore, 
     if (state().user?.role === 'auditor') {
       // Applied once whole, so the auditor's total is never computed over part of the bank.
       const holders = await fetchAllHolders(
-        (afterUsername) => client.request('audit.holders', afterUsername === null ? {} : { afterUsername }),
+        (afterUsername) => client.expectResult('audit.holders', afterUsername === null ? {} : { afterUsername }),
         () => signedInUserId(store) === userId,
       );
       if (holders !== null) state().applyHolders(holders);
       return;
     }
-    const { accounts } = await client.request('bank.accounts', {});
+    const { accounts } = await client.expectResult('bank.accounts', {});
     applyAccountsFor(store, userId, accounts);
   }
 
@@ -101,7 +104,7 @@ export function createBankActions(client: TallySocketClient, store: TallyStore, 
     const report = previous.status === 'idle' ? null : previous.report;
     state().setIntegrityCheck({ status: 'checking', report });
     try {
-      const result = await client.request('audit.check', {});
+      const result = await client.expectResult('audit.check', {});
       if (signedInUserId(store) === userId) state().setIntegrityCheck({ status: 'done', report: result.report });
     } catch (error) {
       if (signedInUserId(store) === userId) state().setIntegrityCheck({ status: 'failed', message: describeFailure(error), report });
@@ -109,20 +112,20 @@ export function createBankActions(client: TallySocketClient, store: TallyStore, 
   }
 
   return {
-    register: (username, password) => client.signInUser('auth.register', username, password),
-    signIn: (username, password) => client.signInUser('auth.signIn', username, password),
+    register: (username, password) => sync.signInUser('auth.register', username, password),
+    signIn: (username, password) => sync.signInUser('auth.signIn', username, password),
     signOut: async () => {
       simulation.stop();
-      await client.signOutUser();
+      await sync.signOutUser();
     },
-    openAccount: (kind, amountCents) => money('bank.openAccount', { kind, amountCents }),
-    deposit: (accountNumber, amountCents) => money('bank.deposit', { accountNumber, amountCents }),
-    withdraw: (accountNumber, amountCents) => money('bank.withdraw', { accountNumber, amountCents }),
-    transfer: (fromAccountNumber, toAccountNumber, amountCents) =>
-      money('bank.transfer', { fromAccountNumber, toAccountNumber, amountCents }),
-    payLoanByCheck: (loanAccountNumber, amountCents) => money('bank.payLoanByCheck', { loanAccountNumber, amountCents }),
-    payLoanByTransfer: (fromAccountNumber, loanAccountNumber, amountCents) =>
-      money('bank.payLoanByTransfer', { fromAccountNumber, loanAccountNumber, amountCents }),
+    openAccount: (kind, amountCents, progress) => money('bank.openAccount', { kind, amountCents }, progress),
+    deposit: (accountNumber, amountCents, progress) => money('bank.deposit', { accountNumber, amountCents }, progress),
+    withdraw: (accountNumber, amountCents, progress) => money('bank.withdraw', { accountNumber, amountCents }, progress),
+    transfer: (fromAccountNumber, toAccountNumber, amountCents, progress) =>
+      money('bank.transfer', { fromAccountNumber, toAccountNumber, amountCents }, progress),
+    payLoanByCheck: (loanAccountNumber, amountCents, progress) => money('bank.payLoanByCheck', { loanAccountNumber, amountCents }, progress),
+    payLoanByTransfer: (fromAccountNumber, loanAccountNumber, amountCents, progress) =>
+      money('bank.payLoanByTransfer', { fromAccountNumber, loanAccountNumber, amountCents }, progress),
     showMyHistory,
     showAuditHistory,
     resyncAccounts,

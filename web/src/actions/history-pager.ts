@@ -1,5 +1,5 @@
 import type { TransactionView } from '../../../shared/protocol.ts';
-import { describeFailure } from '../net/request-error.ts';
+import { describeFailure } from '../../../shared/client/request-error.ts';
 import { sameFilter, type HistoryFilter, type HistoryPage } from '../state/history-page.ts';
 
 /** Where to go from the page on screen: the newest page, the next older or newer one, or the same again. */

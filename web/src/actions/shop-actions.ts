@@ -1,6 +1,6 @@
 import type { StockShortfall } from '../../../shared/protocol.ts';
-import { RequestError, describeFailure } from '../net/request-error.ts';
-import type { TallySocketClient } from '../net/socket-client.ts';
+import { RequestError, describeFailure } from '../../../shared/client/request-error.ts';
+import type { SessionSync } from '../net/session-sync.ts';
 import { emptyCart } from '../state/session-slice.ts';
 import type { TallyStore } from '../state/store.ts';
 
@@ -22,20 +22,12 @@ export interface ShopActions {
   updateCartToWhatIsLeft: () => Promise<void>;
 }
 
-/** Lost contact mid-checkout: the order may or may not have been committed, so say where to look. */
-const outcomeUnknownNotice =
-  'The connection dropped before the store answered. If your order went through it appears under “Your orders”; otherwise confirm again.';
-
-function checkoutNotice(error: unknown): string {
-  if (error instanceof RequestError && (error.code === 'disconnected' || error.code === 'timeout')) return outcomeUnknownNotice;
-  return describeFailure(error);
-}
-
-export function createShopActions(client: TallySocketClient, store: TallyStore): ShopActions {
+export function createShopActions(sync: SessionSync, store: TallyStore): ShopActions {
   const state = () => store.getState();
+  const { client } = sync;
 
   async function changeCart(type: 'cart.add' | 'cart.set', productId: number, quantity: number): Promise<void> {
-    const { result, seq } = await client.requestCommitted(type, { productId, quantity });
+    const { result, seq } = await client.expectCommitted(type, { productId, quantity });
     state().applyCart(result.cart, seq);
   }
 
@@ -44,9 +36,15 @@ export function createShopActions(client: TallySocketClient, store: TallyStore):
     if (flow.step !== 'review') return;
     // The total the review shows is the cart's: that is what the shopper agreed to pay.
     const expectedTotalCents = state().cart.totalCents;
-    state().setCheckout({ step: 'placing' });
+    state().setCheckout({ step: 'placing', retrying: false });
     try {
-      const { result, seq } = await client.requestCommitted('checkout', { expectedTotalCents });
+      // If the connection drops, the client sends this same request again once reconnected, and the
+      // store answers a repeat with the one real outcome (the order, or why not): never "unknown".
+      const { result, seq } = await client.expectCommitted(
+        'checkout',
+        { expectedTotalCents },
+        { onRetrying: () => state().setCheckout({ step: 'placing', retrying: true }) },
+      );
       state().applyCart(result.cart, seq);
       state().addOrder(result.order);
       state().setCheckout({ step: 'confirmed', order: result.order });
@@ -71,7 +69,7 @@ export function createShopActions(client: TallySocketClient, store: TallyStore):
       state().setCheckout({ step: 'cart' });
       return;
     }
-    state().setCheckout({ step: 'review', notice: checkoutNotice(error) });
+    state().setCheckout({ step: 'review', notice: describeFailure(error) });
   }
 
   async function updateCartToWhatIsLeft(): Promise<void> {
@@ -85,11 +83,11 @@ export function createShopActions(client: TallySocketClient, store: TallyStore):
   }
 
   return {
-    startSession: (name, address) => client.startSession(name, address),
+    startSession: (name, address) => sync.startSession(name, address),
     addToCart: (productId, quantity) => changeCart('cart.add', productId, quantity),
     setLineQuantity: (productId, quantity) => changeCart('cart.set', productId, quantity),
     clearCart: async () => {
-      const { result, seq } = await client.requestCommitted('cart.clear', {});
+      const { result, seq } = await client.expectCommitted('cart.clear', {});
       state().applyCart(result.cart, seq);
     },
     reviewOrder: () => {

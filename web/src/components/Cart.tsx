@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { formatCents } from '../../../shared/money.ts';
-import { describeFailure } from '../net/request-error.ts';
+import { describeFailure } from '../../../shared/client/request-error.ts';
 import { useTally } from '../state/use-tally.ts';
 import { CartLine } from './CartLine.tsx';
 import { itemCountLabel } from './labels.ts';

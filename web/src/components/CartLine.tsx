@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { formatCents } from '../../../shared/money.ts';
 import type { CartLineView } from '../../../shared/protocol.ts';
-import { describeFailure } from '../net/request-error.ts';
+import { describeFailure } from '../../../shared/client/request-error.ts';
 import { unitsLabel } from './labels.ts';
 import { useShopActions } from './shop-actions-context.ts';
 

@@ -6,10 +6,13 @@ import { OrderConflict } from './OrderConflict.tsx';
 import { ReviewOrder } from './ReviewOrder.tsx';
 import { orderTitle } from './labels.ts';
 
+/** The connection dropped mid-checkout: the same order request goes out again once it is back. */
+const retryingNotice = 'Connection lost: retrying… Your order will be placed at most once, and you will see how it ended.';
+
 /** What a screen reader hears as the checkout moves on (a conflict announces itself: it is an alert). */
 function announcement(flow: CheckoutFlow): string {
   if (flow.step === 'confirmed') return `${orderTitle(flow.order.orderNumber)} confirmed.`;
-  if (flow.step === 'placing') return 'Placing your order…';
+  if (flow.step === 'placing') return flow.retrying ? retryingNotice : 'Placing your order…';
   return '';
 }
 
@@ -20,7 +23,7 @@ function CheckoutStep({ flow }: { flow: CheckoutFlow }) {
     case 'review':
       return <ReviewOrder placing={false} notice={flow.notice} />;
     case 'placing':
-      return <ReviewOrder placing notice={null} />;
+      return <ReviewOrder placing notice={flow.retrying ? retryingNotice : null} />;
     case 'confirmed':
       return <OrderConfirmed order={flow.order} />;
     case 'conflict':

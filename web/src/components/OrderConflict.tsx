@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import type { StockShortfall } from '../../../shared/protocol.ts';
-import { describeFailure } from '../net/request-error.ts';
+import { describeFailure } from '../../../shared/client/request-error.ts';
 import { useShopActions } from './shop-actions-context.ts';
 
 /** Checkout lost a race: nothing was bought; show what is short and offer the cart that can still be filled. */

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { lineQuantityMax } from '../../../shared/limits.ts';
 import { formatCents } from '../../../shared/money.ts';
-import { describeFailure } from '../net/request-error.ts';
+import { describeFailure } from '../../../shared/client/request-error.ts';
 import { useTally } from '../state/use-tally.ts';
 import { StockLevel } from './StockLevel.tsx';
 import { useShopActions } from './shop-actions-context.ts';

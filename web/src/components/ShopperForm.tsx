@@ -1,5 +1,5 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
-import { RequestError, describeFailure } from '../net/request-error.ts';
+import { RequestError, describeFailure } from '../../../shared/client/request-error.ts';
 import { useTally } from '../state/use-tally.ts';
 import { useShopActions } from './shop-actions-context.ts';
 import { validateShopper, type ShopperFieldErrors } from './shopper-validation.ts';

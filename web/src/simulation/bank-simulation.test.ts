@@ -1,17 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ResultOf } from '../../../shared/protocol.ts';
 import { simulationRequestsInFlightMax } from '../bank/bank-ui-limits.ts';
-import { RequestError } from '../net/request-error.ts';
-import type { TallySocketClient } from '../net/socket-client.ts';
+import { RequestError } from '../../../shared/client/request-error.ts';
+import type { ProtocolClient } from '../../../shared/client/protocol-client.ts';
 import { createTallyStore, type TallyStore } from '../state/store.ts';
 import { BankSimulation } from './bank-simulation.ts';
 
 type Reply = { resolve: (value: { result: ResultOf<'bank.transfer'>; seq: number }) => void; reject: (error: unknown) => void };
 
 /** A client whose transfers wait until the test answers them, so the in-flight count is the test's to set. */
-function heldClient(replies: Reply[]): Pick<TallySocketClient, 'requestCommitted'> {
+function heldClient(replies: Reply[]): Pick<ProtocolClient, 'expectCommitted'> {
   return {
-    requestCommitted: (() => new Promise((resolve, reject) => replies.push({ resolve, reject } as Reply))) as TallySocketClient['requestCommitted'],
+    expectCommitted: (() => new Promise((resolve, reject) => replies.push({ resolve, reject } as Reply))) as ProtocolClient['expectCommitted'],
   };
 }
 

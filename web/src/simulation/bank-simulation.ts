@@ -1,6 +1,6 @@
 import { simulationRatePerSecondMax, simulationRatePerSecondMin, simulationRequestsInFlightMax } from '../bank/bank-ui-limits.ts';
-import { describeFailure } from '../net/request-error.ts';
-import type { TallySocketClient } from '../net/socket-client.ts';
+import { describeFailure } from '../../../shared/client/request-error.ts';
+import type { ProtocolClient } from '../../../shared/client/protocol-client.ts';
 import type { SimulationSettings } from '../state/simulation-slice.ts';
 import { applyAccountsFor, signedInUserId, type TallyStore } from '../state/store.ts';
 import { chooseTransfer, simulationProblem } from './choose-transfer.ts';
@@ -11,14 +11,14 @@ import { chooseTransfer, simulationProblem } from './choose-transfer.ts';
  * replies; a tick that finds that many (or the tab offline) is skipped, never queued.
  */
 export class BankSimulation {
-  readonly #client: Pick<TallySocketClient, 'requestCommitted'>;
+  readonly #client: Pick<ProtocolClient, 'expectCommitted'>;
   readonly #store: TallyStore;
   readonly #random: () => number;
   #interval: ReturnType<typeof setInterval> | null = null;
   /** Which start() a reply belongs to: replies to an earlier run are not counted in this one. */
   #run = 0;
 
-  constructor(client: Pick<TallySocketClient, 'requestCommitted'>, store: TallyStore, random: () => number = Math.random) {
+  constructor(client: Pick<ProtocolClient, 'expectCommitted'>, store: TallyStore, random: () => number = Math.random) {
     this.#client = client;
     this.#store = store;
     this.#random = random;
@@ -54,7 +54,7 @@ export class BankSimulation {
     if (transfer === null) throw new Error('start() checked that every source has a target');
     state.simulationSent();
     const userId = signedInUserId(this.#store);
-    this.#client.requestCommitted('bank.transfer', transfer).then(
+    this.#client.expectCommitted('bank.transfer', transfer).then(
       ({ result }) => {
         applyAccountsFor(this.#store, userId, result.accounts);
         this.#settled(run, { ok: true });

@@ -1,4 +1,5 @@
 import type { AccountHolder, AccountKind, AccountView } from '../../../shared/protocol.ts';
+import { mergeNewer } from '../../../shared/client/version-merge.ts';
 import type { TallySliceCreator } from './store.ts';
 
 export type AccountsByNumber = Readonly<Record<string, AccountView>>;
@@ -51,19 +52,14 @@ export interface MergedAccounts {
 
 /** The version rule, pure. An account's kind and owner never change; a frame that says otherwise is a bug. */
 export function mergeNewerAccounts(held: AccountsByNumber, incoming: readonly AccountView[]): MergedAccounts {
-  let merged: Record<string, AccountView> | null = null;
   let depositsDeltaCents = 0;
-  for (const account of incoming) {
-    const current = (merged ?? held)[account.number];
-    if (current !== undefined && current.version >= account.version) continue;
+  const accountsByNumber = mergeNewer(held, incoming, (account) => account.number, (current, account) => {
     if (current !== undefined && (current.kind !== account.kind || current.ownerUsername !== account.ownerUsername)) {
       throw new Error(`account ${account.number} changed kind or owner between versions`);
     }
     if (isDepositKind(account.kind)) depositsDeltaCents += account.balanceCents - (current?.balanceCents ?? 0);
-    merged ??= { ...held };
-    merged[account.number] = account;
-  }
-  return { accountsByNumber: merged ?? held, depositsDeltaCents };
+  });
+  return { accountsByNumber, depositsDeltaCents };
 }
 
 function sortedNumbers(accountsByNumber: AccountsByNumber, previous: readonly string[]): readonly string[] {

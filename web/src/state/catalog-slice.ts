@@ -1,4 +1,5 @@
 import type { ProductView } from '../../../shared/protocol.ts';
+import { mergeNewer } from '../../../shared/client/version-merge.ts';
 import type { TallySliceCreator } from './store.ts';
 
 export type ProductsById = Readonly<Record<number, ProductView>>;
@@ -19,14 +20,7 @@ export interface CatalogSlice {
  * or equal version is ignored rather than applied.
  */
 export function mergeNewerProducts(held: ProductsById, incoming: readonly ProductView[]): ProductsById {
-  let merged: Record<number, ProductView> | null = null;
-  for (const product of incoming) {
-    const current = (merged ?? held)[product.id];
-    if (current !== undefined && current.version >= product.version) continue;
-    merged ??= { ...held };
-    merged[product.id] = product;
-  }
-  return merged ?? held;
+  return mergeNewer(held, incoming, (product) => product.id);
 }
 
 /** Keeps only the ids in `snapshot`, then merges it by version. */

@@ -8,7 +8,8 @@ import type { TallySliceCreator } from './store.ts';
 export type CheckoutFlow =
   | { step: 'cart' }
   | { step: 'review'; notice: string | null }
-  | { step: 'placing' }
+  /** `retrying`: the connection dropped; the same checkout goes out again once reconnected. */
+  | { step: 'placing'; retrying: boolean }
   | { step: 'confirmed'; order: OrderView }
   | { step: 'conflict'; message: string; shortfalls: readonly StockShortfall[] };
 

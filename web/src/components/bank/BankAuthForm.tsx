@@ -1,6 +1,6 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { validateCredentials, type CredentialsErrors } from '../../bank/credentials-validation.ts';
-import { RequestError, describeFailure } from '../../net/request-error.ts';
+import { RequestError, describeFailure } from '../../../../shared/client/request-error.ts';
 import { useTally } from '../../state/use-tally.ts';
 import { Tabs, type TabItem } from '../Tabs.tsx';
 import { useBankActions } from './bank-actions-context.ts';

@@ -17,14 +17,14 @@ export function OpenAccountForm() {
   const online = useTally((state) => state.connectionStatus === 'online');
   const [kind, setKind] = useState<AccountKind>('checking');
   const amount = useAmountField();
-  const { busy, outcome, run, clearOutcome } = useMoneySubmit();
+  const { busy, retrying, outcome, run, clearOutcome } = useMoneySubmit();
   const id = useId();
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const amountCents = amount.take();
     if (amountCents === null) return;
-    const result = await run(() => actions.openAccount(kind, amountCents));
+    const result = await run((progress) => actions.openAccount(kind, amountCents, progress));
     if (result.ok) amount.clear();
   }
 
@@ -51,7 +51,7 @@ export function OpenAccountForm() {
         <button type="submit" className="button button--primary button--block" disabled={busy || !online}>
           {busy ? 'Opening…' : 'Open account'}
         </button>
-        <OperationOutcome outcome={outcome} />
+        <OperationOutcome outcome={outcome} retrying={retrying} />
       </form>
     </section>
   );

@@ -7,7 +7,14 @@ import { accountKindLabels, transactionTitle } from './bank-labels.ts';
  * OK with the new balances of my accounts the operation touched, or FAILED with the server's reason
  * and those accounts' balances as they still are (as the bank seed's server answers both).
  */
-export function OperationOutcome({ outcome }: { outcome: MoneyOutcome | null }) {
+export function OperationOutcome({ outcome, retrying = false }: { outcome: MoneyOutcome | null; retrying?: boolean }) {
+  if (retrying) {
+    return (
+      <p role="status" aria-label="Outcome" className="outcome outcome--retrying">
+        Connection lost: retrying… The bank will carry this out at most once and tell you how it ended.
+      </p>
+    );
+  }
   if (outcome === null) return null;
   if (!outcome.ok) {
     return (

@@ -18,7 +18,7 @@ export function PayLoanByTransferForm() {
   const [chosenFrom, setChosenFrom] = useState('');
   const [chosenLoan, setChosenLoan] = useState('');
   const amount = useAmountField();
-  const { busy, outcome, run } = useMoneySubmit();
+  const { busy, retrying, outcome, run } = useMoneySubmit();
   const from = chosenOrFirst(chosenFrom, fromNumbers);
   const loan = chosenOrFirst(chosenLoan, loanNumbers);
 
@@ -26,7 +26,7 @@ export function PayLoanByTransferForm() {
     event.preventDefault();
     const amountCents = amount.take();
     if (amountCents === null) return;
-    const result = await run(() => actions.payLoanByTransfer(from, loan, amountCents));
+    const result = await run((progress) => actions.payLoanByTransfer(from, loan, amountCents, progress));
     if (result.ok) amount.clear();
   }
 
@@ -44,7 +44,7 @@ export function PayLoanByTransferForm() {
       <button type="submit" className="button button--primary button--block" disabled={busy || !online}>
         {busy ? 'Paying…' : 'Pay loan'}
       </button>
-      <OperationOutcome outcome={outcome} />
+      <OperationOutcome outcome={outcome} retrying={retrying} />
     </form>
   );
 }

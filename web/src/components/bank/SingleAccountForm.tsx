@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { AccountKind } from '../../../../shared/protocol.ts';
-import type { MoneyOutcome } from '../../actions/bank-actions.ts';
+import type { MoneyOutcome, MoneyProgress } from '../../actions/bank-actions.ts';
 import { useTally } from '../../state/use-tally.ts';
 import { AmountField, SelectField } from './FormFields.tsx';
 import { OperationOutcome } from './OperationOutcome.tsx';
@@ -15,7 +15,7 @@ export interface SingleAccountFormProps {
   busyLabel: string;
   lead: string;
   noAccountsMessage: string;
-  perform: (accountNumber: string, amountCents: number) => Promise<MoneyOutcome>;
+  perform: (accountNumber: string, amountCents: number, progress: MoneyProgress) => Promise<MoneyOutcome>;
 }
 
 /** One of my accounts and an amount: deposit, withdraw, pay a loan by check. */
@@ -25,14 +25,14 @@ export function SingleAccountForm({ kinds, accountLabel, submitLabel, busyLabel,
   const online = useTally((state) => state.connectionStatus === 'online');
   const [chosen, setChosen] = useState('');
   const amount = useAmountField();
-  const { busy, outcome, run } = useMoneySubmit();
+  const { busy, retrying, outcome, run } = useMoneySubmit();
   const accountNumber = chosenOrFirst(chosen, numbers);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const amountCents = amount.take();
     if (amountCents === null) return;
-    const result = await run(() => perform(accountNumber, amountCents));
+    const result = await run((progress) => perform(accountNumber, amountCents, progress));
     if (result.ok) amount.clear();
   }
 
@@ -48,7 +48,7 @@ export function SingleAccountForm({ kinds, accountLabel, submitLabel, busyLabel,
       <button type="submit" className="button button--primary button--block" disabled={busy || !online}>
         {busy ? busyLabel : submitLabel}
       </button>
-      <OperationOutcome outcome={outcome} />
+      <OperationOutcome outcome={outcome} retrying={retrying} />
     </form>
   );
 }

@@ -33,7 +33,7 @@ export function TransferForm() {
   const [errors, setErrors] = useState<TransferErrors>({});
   const toInput = useRef<HTMLInputElement>(null);
   const amountInput = useRef<HTMLInputElement>(null);
-  const { busy, outcome, run } = useMoneySubmit();
+  const { busy, retrying, outcome, run } = useMoneySubmit();
   const from = chosenOrFirst(chosen, numbers);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -43,7 +43,7 @@ export function TransferForm() {
     if (checked.errors.to !== undefined) return toInput.current?.focus();
     if (checked.to === undefined || checked.amountCents === undefined) return amountInput.current?.focus();
     const { to, amountCents } = checked;
-    const result = await run(() => actions.transfer(from, to, amountCents));
+    const result = await run((progress) => actions.transfer(from, to, amountCents, progress));
     if (result.ok) setAmountText('');
   }
 
@@ -78,7 +78,7 @@ export function TransferForm() {
       <button type="submit" className="button button--primary button--block" disabled={busy || !online}>
         {busy ? 'Sending…' : 'Send transfer'}
       </button>
-      <OperationOutcome outcome={outcome} />
+      <OperationOutcome outcome={outcome} retrying={retrying} />
     </form>
   );
 }

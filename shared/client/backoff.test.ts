@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reconnectDelayInitialMs, reconnectDelayMaxMs } from '../../../shared/limits.ts';
+import { reconnectDelayInitialMs, reconnectDelayMaxMs } from '../limits.ts';
 import { reconnectBaseDelayMs, reconnectDelayMs, reconnectJitterRatio } from './backoff.ts';
 
 describe('reconnect backoff', () => {

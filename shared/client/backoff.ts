@@ -1,4 +1,4 @@
-import { reconnectDelayInitialMs, reconnectDelayMaxMs } from '../../../shared/limits.ts';
+import { reconnectDelayInitialMs, reconnectDelayMaxMs } from '../limits.ts';
 
 /**
  * Share of each reconnect delay that is random, so tabs dropped together by a server restart do not

@@ -2,17 +2,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { product, startTestServer, testAuditorPassword, type TestServer } from '../../../test/support/test-server.ts';
 import { createTallyStore, type TallyState, type TallyStore } from '../state/store.ts';
-import { RequestError } from './request-error.ts';
+import { RequestError } from '../../../shared/client/request-error.ts';
+import type { SocketLike } from '../../../shared/client/protocol-client.ts';
 import { memorySessionTokenStorage, type SessionTokenStorage } from './session-token-storage.ts';
-import { TallySocketClient, type SocketLike } from './socket-client.ts';
+import { SessionSync } from './session-sync.ts';
 
 /**
- * The socket client against a real Tally server on an ephemeral port, over real WebSockets (the `ws`
+ * A tab's session sync (and the protocol client under it) against a real Tally server on an ephemeral port, over real WebSockets (the `ws`
  * package stands in for the browser's WebSocket; its event interface is the same).
  */
 
 interface Tab {
-  client: TallySocketClient;
+  sync: SessionSync;
   store: TallyStore;
   tokens: SessionTokenStorage;
   userTokens: SessionTokenStorage;
@@ -27,27 +28,27 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const tab of tabs.splice(0)) tab.client.close();
+  await Promise.all(tabs.splice(0).map((tab) => tab.sync.close()));
   await server.dispose();
 });
 
 function openTab(tokens: SessionTokenStorage = memorySessionTokenStorage(), userTokens: SessionTokenStorage = memorySessionTokenStorage()): Tab {
   const store = createTallyStore();
   const sockets: WebSocket[] = [];
-  const client = new TallySocketClient({
+  const sync = new SessionSync({
     url: server.webSocketUrl,
     store,
     tokenStorage: tokens,
     userTokenStorage: userTokens,
-    createSocket: (url) => {
+    createSocket: (url: string) => {
       const socket = new WebSocket(url);
       sockets.push(socket);
       return socket as unknown as SocketLike;
     },
   });
-  const tab = { client, store, tokens, userTokens, sockets };
+  const tab = { sync, store, tokens, userTokens, sockets };
   tabs.push(tab);
-  client.start();
+  sync.start();
   return tab;
 }
 
@@ -70,7 +71,7 @@ function until(store: TallyStore, predicate: (state: TallyState) => boolean): Pr
 
 const online = (state: TallyState) => state.connectionStatus === 'online';
 
-describe('TallySocketClient', () => {
+describe('SessionSync', () => {
   it('goes online with the welcome snapshot and tracks the last seq', async () => {
     const tab = openTab();
     expect(tab.store.getState().connectionStatus).toBe('connecting');
@@ -78,17 +79,17 @@ describe('TallySocketClient', () => {
 
     const names = tab.store.getState().productIds.map((id) => tab.store.getState().productsById[id]?.name);
     expect(names).toEqual(['Lamp', 'Kite']);
-    expect(tab.client.lastSeq).toBeGreaterThan(0);
+    expect(tab.sync.client.syncPosition?.seq).toBeGreaterThan(0);
   });
 
   it('starts a session, keeps its token and resumes it, cart included, in a new connection', async () => {
     const first = openTab();
     await until(first.store, online);
-    await first.client.startSession('Ada', '1 Loop Lane');
+    await first.sync.startSession('Ada', '1 Loop Lane');
     const lampId = first.store.getState().productIds[0]!;
-    await first.client.request('cart.add', { productId: lampId, quantity: 2 });
+    await first.sync.client.expectResult('cart.add', { productId: lampId, quantity: 2 });
     expect(first.tokens.read()).toHaveLength(43);
-    first.client.close();
+    await first.sync.close();
 
     const reloaded = openTab(first.tokens);
     expect(reloaded.store.getState().sessionStatus).toBe('resuming');
@@ -112,10 +113,10 @@ describe('TallySocketClient', () => {
   it('rejects with the server error code, message and shortfalls', async () => {
     const tab = openTab();
     await until(tab.store, online);
-    await tab.client.startSession('Ben', '2 Loop Lane');
+    await tab.sync.startSession('Ben', '2 Loop Lane');
     const kiteId = tab.store.getState().productIds[1]!;
 
-    const failure = await tab.client.request('cart.add', { productId: kiteId, quantity: 3 }).catch((error: unknown) => error);
+    const failure = await tab.sync.client.expectResult('cart.add', { productId: kiteId, quantity: 3 }).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(RequestError);
     const { code, details, message } = failure as RequestError;
@@ -126,18 +127,18 @@ describe('TallySocketClient', () => {
 
   it('refuses requests while not online instead of queueing them', async () => {
     const tab = openTab();
-    const failure = await tab.client.request('ping', {}).catch((error: unknown) => error);
+    const failure = await tab.sync.client.expectResult('ping', {}).catch((error: unknown) => error);
     expect((failure as RequestError).code).toBe('not_connected');
   });
 
   it("applies another tab's purchase to this tab's catalog", async () => {
     const [watcher, buyer] = [openTab(), openTab()];
     await Promise.all([until(watcher.store, online), until(buyer.store, online)]);
-    await buyer.client.startSession('Cyd', '3 Loop Lane');
+    await buyer.sync.startSession('Cyd', '3 Loop Lane');
     const lampId = buyer.store.getState().productIds[0]!;
-    const { cart } = await buyer.client.request('cart.add', { productId: lampId, quantity: 2 });
+    const { cart } = await buyer.sync.client.expectResult('cart.add', { productId: lampId, quantity: 2 });
 
-    await buyer.client.request('checkout', { expectedTotalCents: cart.totalCents });
+    await buyer.sync.client.expectResult('checkout', { expectedTotalCents: cart.totalCents });
 
     await until(watcher.store, (state) => state.productsById[lampId]?.stock === 3);
     expect(watcher.store.getState().productsById[lampId]?.version).toBeGreaterThan(1);
@@ -146,8 +147,8 @@ describe('TallySocketClient', () => {
   it('reconnects after the connection drops, fails what was pending, and resumes the session', async () => {
     const tab = openTab();
     await until(tab.store, online);
-    await tab.client.startSession('Dee', '4 Loop Lane');
-    const pending = tab.client.request('orders.list', {}).catch((error: unknown) => error);
+    await tab.sync.startSession('Dee', '4 Loop Lane');
+    const pending = tab.sync.client.expectResult('orders.list', {}).catch((error: unknown) => error);
 
     tab.sockets[0]!.terminate();
 
@@ -156,7 +157,7 @@ describe('TallySocketClient', () => {
     await until(tab.store, online);
     expect(tab.sockets).toHaveLength(2);
     expect(tab.store.getState().shopper?.name).toBe('Dee');
-    const { orders } = await tab.client.request('orders.list', {});
+    const { orders } = await tab.sync.client.expectResult('orders.list', {});
     expect(orders).toEqual([]);
   });
 
@@ -164,19 +165,19 @@ describe('TallySocketClient', () => {
     const tab = openTab();
     await until(tab.store, online);
 
-    tab.client.close();
+    await tab.sync.close();
 
     expect(tab.store.getState().connectionStatus).toBe('offline');
-    const failure = await tab.client.request('ping', {}).catch((error: unknown) => error);
-    expect((failure as RequestError).code).toBe('not_connected');
+    const failure = await tab.sync.client.expectResult('ping', {}).catch((error: unknown) => error);
+    expect((failure as RequestError).code).toBe('closed');
     expect(tab.sockets).toHaveLength(1);
   });
 
   it('signs a bank user in with a token of its own and resumes them after a reconnect', async () => {
     const tab = openTab();
     await until(tab.store, online);
-    await tab.client.signInUser('auth.register', 'Ada', 'correct horse battery');
-    await tab.client.request('bank.openAccount', { kind: 'checking', amountCents: 5_000 });
+    await tab.sync.signInUser('auth.register', 'Ada', 'correct horse battery');
+    await tab.sync.client.expectResult('bank.openAccount', { kind: 'checking', amountCents: 5_000 });
     expect(tab.userTokens.read()).toHaveLength(43);
     expect(tab.tokens.read()).toBeNull();
     const epoch = tab.store.getState().userEpoch;
@@ -201,9 +202,9 @@ describe('TallySocketClient', () => {
 
     const tab = openTab();
     await until(tab.store, online);
-    await tab.client.signInUser('auth.register', 'grace', 'cobol-flowmatic-59');
+    await tab.sync.signInUser('auth.register', 'grace', 'cobol-flowmatic-59');
     const token = tab.userTokens.read();
-    await tab.client.signOutUser();
+    await tab.sync.signOutUser();
     expect(tab.userTokens.read()).toBeNull();
     expect(tab.store.getState().user).toBeNull();
 
@@ -219,10 +220,10 @@ describe('TallySocketClient', () => {
     const customer = openTab();
     await Promise.all([until(auditor.store, online), until(customer.store, online)]);
     expect(auditor.store.getState().bankStats).toEqual({ totalDepositsCents: 0, totalLoansOwedCents: 0, operationsPerSecond: 0 });
-    await auditor.client.signInUser('auth.signIn', 'auditor', testAuditorPassword);
-    await customer.client.signInUser('auth.register', 'hopper', 'cobol-flowmatic-59');
+    await auditor.sync.signInUser('auth.signIn', 'auditor', testAuditorPassword);
+    await customer.sync.signInUser('auth.register', 'hopper', 'cobol-flowmatic-59');
 
-    const { accounts } = await customer.client.request('bank.openAccount', { kind: 'savings', amountCents: 12_345 });
+    const { accounts } = await customer.sync.client.expectResult('bank.openAccount', { kind: 'savings', amountCents: 12_345 });
 
     await until(auditor.store, (state) => state.depositsTotalCents === 12_345);
     expect(auditor.store.getState().accountsByNumber[accounts[0]!.number]?.ownerUsername).toBe('hopper');

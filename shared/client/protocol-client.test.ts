@@ -1,0 +1,193 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { openAccount, registerUser, testPassword } from '../../test/support/bank-fixtures.ts';
+import { startTestServer, testAuditorPassword, type TestServer } from '../../test/support/test-server.ts';
+import type { TransactionView } from '../protocol.ts';
+import { ProtocolClient, type Connection, type SocketLike } from './protocol-client.ts';
+import { RequestError } from './request-error.ts';
+import { RequestKeys, randomKeyPrefix, requestKeyPrefixLength } from './request-keys.ts';
+
+type Listener = (event: { data?: unknown; code?: number }) => void;
+
+/**
+ * A real `ws` socket whose connection the test can cut at an exact moment: after `cut()` no further
+ * frame reaches the client (as when the network dies with replies still in flight), and the socket
+ * is torn down without a close handshake.
+ */
+class CuttableSocket implements SocketLike {
+  readonly sent: string[] = [];
+  #cut = false;
+  readonly #socket: WebSocket;
+  readonly #wrapped = new Map<Listener, Listener>();
+
+  constructor(url: string) {
+    this.#socket = new WebSocket(url, { perMessageDeflate: false });
+  }
+
+  get readyState(): number {
+    return this.#socket.readyState;
+  }
+
+  send(data: string): void {
+    this.sent.push(data);
+    this.#socket.send(data);
+  }
+
+  close(code?: number, reason?: string): void {
+    this.#socket.close(code, reason);
+  }
+
+  cut(): void {
+    this.#cut = true;
+    this.#socket.terminate();
+  }
+
+  addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: Listener): void {
+    const wrapped: Listener = (event) => {
+      if (type === 'message' && this.#cut) return;
+      listener(event);
+    };
+    this.#wrapped.set(listener, wrapped);
+    this.#socket.addEventListener(type, wrapped as never);
+  }
+
+  removeEventListener(type: 'open' | 'message' | 'close' | 'error', listener: Listener): void {
+    const wrapped = this.#wrapped.get(listener);
+    if (wrapped !== undefined) this.#socket.removeEventListener(type, wrapped as never);
+  }
+}
+
+let server: TestServer;
+const closers: Array<() => Promise<void>> = [];
+
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+  await server?.dispose();
+});
+
+/** A client that reconnects (quickly: no jitter) and signs in as `username` on every connection. */
+function reconnectingClient(username?: string, password = testPassword) {
+  const sockets: CuttableSocket[] = [];
+  const signIn = async (connection: Connection) => {
+    const reply = await connection.request('auth.signIn', { username: username!, password });
+    if (!reply.ok) throw new Error(reply.error.message);
+  };
+  const client = new ProtocolClient({
+    url: server.webSocketUrl,
+    createSocket: (url) => {
+      const socket = new CuttableSocket(url);
+      sockets.push(socket);
+      return socket;
+    },
+    random: () => 0.99,
+    ...(username === undefined ? {} : { onConnected: signIn }),
+  });
+  closers.push(() => client.close());
+  return { client, sockets };
+}
+
+const ledgerRowsWith = (requestId: string) =>
+  server.inspect((database) => database.prepare<[string], { count: number }>('SELECT COUNT(*) AS count FROM ledger_transactions WHERE request_id = ?').get(requestId)!.count);
+
+describe('ProtocolClient', () => {
+  it('sends a keyed request again, same key, after its connection drops, and resolves with the one outcome', async () => {
+    server = await startTestServer();
+    const { client: setup } = await registerUser(server.webSocketUrl, 'ada');
+    const checking = (await openAccount(setup, 'checking', 1_000)).number;
+    await setup.close();
+
+    const { client, sockets } = reconnectingClient('ada');
+    client.start();
+    await client.online();
+    // The deposit commits, its `changes` frame arrives, and the connection dies before its reply.
+    client.on('changes', (changes) => {
+      if (changes.accounts?.some((account) => account.balanceCents === 1_250) && sockets.length === 1) sockets[0]!.cut();
+    });
+    let retried = 0;
+    const reply = await client.request('bank.deposit', { accountNumber: checking, amountCents: 250 }, { onRetrying: () => (retried += 1) });
+
+    expect(reply.ok && reply.result.accounts[0]!.balanceCents).toBe(1_250);
+    expect(retried).toBe(1);
+    expect(sockets).toHaveLength(2);
+    const sentKeys = sockets.flatMap((socket) => socket.sent.map((text) => JSON.parse(text) as { type: string; requestId: string }));
+    const deposits = sentKeys.filter((frame) => frame.type === 'bank.deposit');
+    expect(deposits).toHaveLength(2);
+    expect(deposits[1]!.requestId).toBe(deposits[0]!.requestId);
+    expect(ledgerRowsWith(deposits[0]!.requestId)).toBe(1);
+  });
+
+  it('resumes the change feed after a reconnect: every ledger row committed meanwhile, in order, none twice', async () => {
+    server = await startTestServer();
+    const { client: payer } = await registerUser(server.webSocketUrl, 'payer');
+    const { client: payee } = await registerUser(server.webSocketUrl, 'payee');
+    closers.push(() => payer.close(), () => payee.close());
+    const from = (await openAccount(payer, 'checking', 100_000)).number;
+    const to = (await openAccount(payee, 'checking', 1)).number;
+
+    const { client: auditor, sockets } = reconnectingClient('auditor', testAuditorPassword);
+    const seen: TransactionView[] = [];
+    auditor.on('changes', (changes) => seen.push(...(changes.transactions ?? [])));
+    auditor.start();
+    await auditor.online();
+    const transfer = () => payer.expectResult('bank.transfer', { fromAccountNumber: from, toAccountNumber: to, amountCents: 1 });
+    const before = await transfer();
+    await expect.poll(() => seen.map((row) => row.id)).toContain(before.transaction.id);
+
+    sockets[0]!.cut();
+    const missed = [];
+    for (let index = 0; index < 50; index += 1) missed.push((await transfer()).transaction.id);
+    await auditor.online();
+    const after = await transfer();
+    await expect.poll(() => seen.map((row) => row.id)).toContain(after.transaction.id);
+
+    const ids = seen.map((row) => row.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.slice(ids.indexOf(before.transaction.id))).toEqual([before.transaction.id, ...missed, after.transaction.id]);
+  });
+
+  it('without reconnecting, fails an unanswered keyed request with `unanswered`, naming the key to ask with', async () => {
+    server = await startTestServer();
+    const { client: ada } = await registerUser(server.webSocketUrl, 'ada');
+    const checking = (await openAccount(ada, 'checking', 1_000)).number;
+    await ada.close();
+    let socket!: CuttableSocket;
+    const client = new ProtocolClient({ url: server.webSocketUrl, reconnect: false, createSocket: (url) => (socket = new CuttableSocket(url)) });
+    closers.push(() => client.close());
+    client.start();
+    await client.online();
+    await client.expectResult('auth.signIn', { username: 'ada', password: testPassword });
+    const deposit = client.request('bank.deposit', { accountNumber: checking, amountCents: 5 }, { requestId: 'only-once' });
+    socket.cut();
+    const failure = (await deposit.catch((error: unknown) => error)) as RequestError;
+    expect(failure).toBeInstanceOf(RequestError);
+    expect(failure.code).toBe('unanswered');
+    expect(failure.message).toContain('only-once');
+    expect(client.status).toBe('closed');
+  });
+
+  it('refuses requests while not online, nothing sent, and a second request under a key still waiting', async () => {
+    server = await startTestServer();
+    const { client } = reconnectingClient();
+    expect(((await client.request('ping', {}).catch((error: unknown) => error)) as RequestError).code).toBe('not_connected');
+    client.start();
+    await client.online();
+    const first = client.request('ping', {}, { requestId: 'same' });
+    await expect(client.request('ping', {}, { requestId: 'same' })).rejects.toThrow('already waiting');
+    expect((await first).ok).toBe(true);
+  });
+});
+
+describe('RequestKeys', () => {
+  it('numbers keys under a random prefix that differs per client', () => {
+    const keys = new RequestKeys();
+    expect(keys.prefix).toMatch(new RegExp(`^[0-9a-z]{${requestKeyPrefixLength}}$`));
+    expect([keys.next(), keys.next()]).toEqual([`${keys.prefix}-1`, `${keys.prefix}-2`]);
+    const prefixes = new Set(Array.from({ length: 1_000 }, () => randomKeyPrefix()));
+    expect(prefixes.size).toBe(1_000);
+  });
+
+  it('refuses a prefix the protocol would not accept in a requestId', () => {
+    expect(() => new RequestKeys('has space')).toThrow('request key prefix');
+    expect(() => new RequestKeys('x'.repeat(41))).toThrow('request key prefix');
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * Idempotency keys (`requestId`s) for one issuer: a random prefix drawn once per client (a tab, a
+ * terminal run) and a counter. The server keeps every key with its outcome for as long as the
+ * effect, scoped to the signed-in user or shopper, so a key must never repeat for that issuer:
+ * 16 base-36 characters (about 82 random bits) make two clients drawing the same prefix negligible.
+ */
+export const requestKeyPrefixLength = 16;
+
+const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+export function randomKeyPrefix(randomBytes: (count: number) => Uint8Array = cryptoRandomBytes): string {
+  const bytes = randomBytes(requestKeyPrefixLength);
+  let prefix = '';
+  // 256 is not a multiple of 36; the slight bias costs a fraction of a bit, not uniqueness.
+  for (const byte of bytes) prefix += alphabet[byte % alphabet.length];
+  return prefix;
+}
+
+function cryptoRandomBytes(count: number): Uint8Array {
+  return globalThis.crypto.getRandomValues(new Uint8Array(count));
+}
+
+export class RequestKeys {
+  readonly prefix: string;
+  #counter = 0;
+
+  constructor(prefix: string = randomKeyPrefix()) {
+    if (!/^[A-Za-z0-9_.:-]{1,40}$/.test(prefix)) throw new RangeError(`a request key prefix is 1 to 40 of A-Z a-z 0-9 _ . : -, got "${prefix}"`);
+    this.prefix = prefix;
+  }
+
+  next(): string {
+    this.#counter += 1;
+    return `${this.prefix}-${this.#counter}`;
+  }
+}
