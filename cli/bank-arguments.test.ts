@@ -97,4 +97,12 @@ describe('parseBankCommandLine', () => {
   ])('refuses %j', (argv, message) => {
     expect(refusal(argv)).toMatch(message);
   });
+
+  it('takes --request-id for the commands that move money only, and only a valid key', () => {
+    const parsed = parseBankCommandLine(['ada', 'deposit', '10000002', '5', '--request-id', 'ada-1'], {});
+    expect(parsed).toMatchObject({ help: false, requestId: 'ada-1' });
+    expect(parseBankCommandLine(['ada', 'deposit', '10000002', '5'], {})).toMatchObject({ requestId: undefined });
+    expect(() => parseBankCommandLine(['ada', 'accounts', '--request-id', 'ada-1'], {})).toThrow('--request-id applies only to the commands that move money');
+    expect(() => parseBankCommandLine(['ada', 'deposit', '10000002', '5', '--request-id', 'no spaces'], {})).toThrow('--request-id: requestId may only contain');
+  });
 });

@@ -5,7 +5,15 @@
  */
 import { parseArgs } from 'node:util';
 import { historyPageMax, usernameLengthMax, usernameLengthMin } from '../shared/limits.ts';
-import { AccountKind, TransactionKind, accountNumber as accountNumberSchema, username as usernameSchema, type ClientMessageType } from '../shared/protocol.ts';
+import {
+  AccountKind,
+  TransactionKind,
+  accountNumber as accountNumberSchema,
+  isKeyedRequestType,
+  requestId as requestIdSchema,
+  username as usernameSchema,
+  type ClientMessageType,
+} from '../shared/protocol.ts';
 import type { Cents } from '../shared/money.ts';
 import { parseAmountCents } from './parse-amount.ts';
 import { UsageError } from './usage-error.ts';
@@ -39,6 +47,9 @@ Auditor commands (user "auditor"):
 
 Options:
   --url <ws-url>    the server's WebSocket endpoint   TALLY_URL   default ${defaultUrl}
+  --request-id <key>
+                    for the commands that move money: send under this key. The bank carries a key
+                    out once; running the command again with the same key prints that one outcome.
   -h, --help        show this help
 
 Amounts are dollars like 12.34, 500 or 1,000 (at most two decimals). Accounts are 8-digit numbers
@@ -48,7 +59,9 @@ ${TransactionKind.options.join(', ')}.
 The password is read from the environment variable TALLY_PASSWORD, never from the command line;
 if it is unset and stdin is a terminal, it is asked for without echo.
 
-Prints OK or FAILED: <reason>, then the balances of the accounts involved.
+Prints OK or FAILED: <reason>, then the balances of the accounts involved. If the connection drops,
+the command reconnects and sends the same request again (same key): the bank answers a repeat with
+its one outcome. If the server stays unreachable, it prints the key to ask with (--request-id).
 Exit code: 0 OK, 1 FAILED (refused, or the server could not be reached), 2 usage error.
 `;
 
@@ -73,7 +86,7 @@ export type BankCommandName = BankCommand['name'];
 
 export type ParsedBankCommandLine =
   | { help: true }
-  | { help: false; url: string; username: string; command: BankCommand };
+  | { help: false; url: string; username: string; command: BankCommand; requestId: string | undefined };
 
 type FilterOptions = { account?: string; user?: string; kind?: string; limit?: string };
 type FilterOption = keyof FilterOptions;
@@ -181,12 +194,22 @@ export function parseBankCommandLine(argv: readonly string[], env: NodeJS.Proces
       throw new UsageError(`--${option} does not apply to ${commandName}`);
     }
   }
+  if (values['request-id'] !== undefined && !isKeyedRequestType(requestOfCommand[commandName])) {
+    throw new UsageError(`--request-id applies only to the commands that move money, not to ${commandName}`);
+  }
   return {
     help: false,
     url: parseWebSocketUrl(values.url ?? env.TALLY_URL ?? defaultUrl),
     username: parseUsername(username, 'user'),
     command: spec.build(rest, filterOptions),
+    requestId: values['request-id'] === undefined ? undefined : parseRequestId(values['request-id']),
   };
+}
+
+function parseRequestId(text: string): string {
+  const parsed = requestIdSchema.safeParse(text);
+  if (!parsed.success) throw new UsageError(`--request-id: ${parsed.error.issues[0]!.message}; got "${text}"`);
+  return parsed.data;
 }
 
 function parseOptions(argv: readonly string[]) {
@@ -199,6 +222,7 @@ function parseOptions(argv: readonly string[]) {
         user: { type: 'string' },
         kind: { type: 'string' },
         limit: { type: 'string' },
+        'request-id': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,

@@ -7,7 +7,8 @@ import { historyPageMax } from '../shared/limits.ts';
 import type { ErrorMessage, MoneyRequestType, ResultOf } from '../shared/protocol.ts';
 import type { AuditHistoryFilter, BankCommand, HistoryFilter } from './bank-arguments.ts';
 import { describeTransaction, formatAccounts, formatHolders, formatTable, formatTransactions } from './format.ts';
-import { requestAllAccountHolders, type RequestFields, type TallyClient } from './tally-client.ts';
+import type { RequestFields } from '../shared/protocol.ts';
+import { requestAllAccountHolders, type ProtocolClient } from './tally-client.ts';
 
 export interface CommandOutcome {
   ok: boolean;
@@ -19,26 +20,29 @@ export function failedLine(error: ErrorMessage): string {
   return `FAILED: ${error.code}: ${error.message}`;
 }
 
-export async function runBankCommand(client: TallyClient, command: Exclude<BankCommand, { name: 'register' }>): Promise<CommandOutcome> {
+/** `requestId`: the key a money command is sent under (it is what a repeat of the command would use). */
+export async function runBankCommand(client: ProtocolClient, command: Exclude<BankCommand, { name: 'register' }>, requestId: string): Promise<CommandOutcome> {
+  const money = <Type extends MoneyRequestType>(type: Type, fields: RequestFields<Type>, named: readonly string[]) =>
+    moneyOperation(client, type, fields, named, requestId);
   switch (command.name) {
     case 'create_account':
-      return moneyOperation(client, 'bank.openAccount', { kind: command.kind, amountCents: command.amountCents }, []);
+      return money('bank.openAccount', { kind: command.kind, amountCents: command.amountCents }, []);
     case 'deposit':
     case 'withdraw': {
       const type = command.name === 'deposit' ? 'bank.deposit' : 'bank.withdraw';
-      return moneyOperation(client, type, { accountNumber: command.accountNumber, amountCents: command.amountCents }, [command.accountNumber]);
+      return money(type, { accountNumber: command.accountNumber, amountCents: command.amountCents }, [command.accountNumber]);
     }
     case 'transfer': {
       const { fromAccountNumber, toAccountNumber, amountCents } = command;
-      return moneyOperation(client, 'bank.transfer', { fromAccountNumber, toAccountNumber, amountCents }, [fromAccountNumber, toAccountNumber]);
+      return money('bank.transfer', { fromAccountNumber, toAccountNumber, amountCents }, [fromAccountNumber, toAccountNumber]);
     }
     case 'pay_loan_check': {
       const { loanAccountNumber, amountCents } = command;
-      return moneyOperation(client, 'bank.payLoanByCheck', { loanAccountNumber, amountCents }, [loanAccountNumber]);
+      return money('bank.payLoanByCheck', { loanAccountNumber, amountCents }, [loanAccountNumber]);
     }
     case 'pay_loan_transfer': {
       const { fromAccountNumber, loanAccountNumber, amountCents } = command;
-      return moneyOperation(client, 'bank.payLoanByTransfer', { fromAccountNumber, loanAccountNumber, amountCents }, [fromAccountNumber, loanAccountNumber]);
+      return money('bank.payLoanByTransfer', { fromAccountNumber, loanAccountNumber, amountCents }, [fromAccountNumber, loanAccountNumber]);
     }
     case 'accounts':
       return listAccounts(client);
@@ -63,12 +67,13 @@ export async function runBankCommand(client: TallyClient, command: Exclude<BankC
  * accounts that are the user's, unchanged.
  */
 async function moneyOperation<Type extends MoneyRequestType>(
-  client: TallyClient,
+  client: ProtocolClient,
   type: Type,
   fields: RequestFields<Type>,
   namedAccountNumbers: readonly string[],
+  requestId: string,
 ): Promise<CommandOutcome> {
-  const reply = await client.request(type, fields);
+  const reply = await client.request(type, fields, { requestId, onRetrying: () => process.stderr.write(`connection lost: retrying ${requestId}…\n`) });
   if (!reply.ok) {
     // The server answers a refusal with the caller's named accounts as they still are.
     const mine = reply.error.details?.accounts ?? [];
@@ -88,7 +93,7 @@ async function moneyOperation<Type extends MoneyRequestType>(
   };
 }
 
-async function listAccounts(client: TallyClient): Promise<CommandOutcome> {
+async function listAccounts(client: ProtocolClient): Promise<CommandOutcome> {
   const reply = await client.request('bank.accounts', {});
   if (!reply.ok) return { ok: false, lines: [failedLine(reply.error)] };
   const { accounts } = reply.result;
@@ -96,13 +101,13 @@ async function listAccounts(client: TallyClient): Promise<CommandOutcome> {
   return { ok: true, lines: ['OK', formatAccounts(accounts)] };
 }
 
-async function history(client: TallyClient, filter: HistoryFilter): Promise<CommandOutcome> {
+async function history(client: ProtocolClient, filter: HistoryFilter): Promise<CommandOutcome> {
   const reply = await client.request('bank.history', filter);
   if (!reply.ok) return { ok: false, lines: [failedLine(reply.error)] };
   return { ok: true, lines: ['OK', ...historyLines(reply.result, filter.limit)] };
 }
 
-async function showTransactionHistory(client: TallyClient, filter: AuditHistoryFilter): Promise<CommandOutcome> {
+async function showTransactionHistory(client: ProtocolClient, filter: AuditHistoryFilter): Promise<CommandOutcome> {
   const reply = await client.request('audit.history', filter);
   if (!reply.ok) return { ok: false, lines: [failedLine(reply.error)] };
   return { ok: true, lines: ['OK', ...historyLines(reply.result, filter.limit)] };
@@ -115,7 +120,7 @@ function historyLines(page: ResultOf<'bank.history'>, limit: number): string[] {
   return [formatTransactions(page.transactions), `${page.transactions.length} transaction(s), newest first${more}`];
 }
 
-async function showAccountHolders(client: TallyClient): Promise<CommandOutcome> {
+async function showAccountHolders(client: ProtocolClient): Promise<CommandOutcome> {
   const reply = await requestAllAccountHolders(client);
   if (!reply.ok) return { ok: false, lines: [failedLine(reply.error)] };
   const { holders } = reply.result;
@@ -123,7 +128,7 @@ async function showAccountHolders(client: TallyClient): Promise<CommandOutcome> 
   return { ok: true, lines: ['OK', formatHolders(holders), `${holders.length} holder(s), ${accountCount} account(s)`] };
 }
 
-async function auditCheck(client: TallyClient): Promise<CommandOutcome> {
+async function auditCheck(client: ProtocolClient): Promise<CommandOutcome> {
   const reply = await client.request('audit.check', {});
   if (!reply.ok) return { ok: false, lines: [failedLine(reply.error)] };
   const { report } = reply.result;

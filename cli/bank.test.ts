@@ -96,4 +96,15 @@ describe('cli/bank.ts', () => {
     expect(balances).toEqual({ [accounts.alice]: 9_550, [accounts.bob]: 3_500 });
     expect(report.ok).toBe(true);
   });
+
+  it('carries a --request-id out once: the same command again prints the same outcome and moves nothing', async () => {
+    const first = await bank('bob', '--request-id', 'bob-rent-march', 'deposit', accounts.bob, '1');
+    const again = await bank('bob', 'deposit', accounts.bob, '1', '--request-id', 'bob-rent-march');
+    expect(first.exitCode).toBe(0);
+    expect(again).toEqual(first);
+    expect(first.stdout).toMatch(new RegExp(`${accounts.bob} +savings +bob +\\$36\\.00\\n`));
+    const changed = await bank('bob', 'deposit', accounts.bob, '2', '--request-id', 'bob-rent-march');
+    expect(changed.exitCode).toBe(1);
+    expect(changed.stdout).toMatch(/^FAILED: idempotency_mismatch: /);
+  });
 });

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { formatCents } from '../shared/money.ts';
 import type { AccountView } from '../shared/protocol.ts';
 import { goLine, pickTransfer, SimulationJob, type PlannedTransfer, type WorkerReport, type WorkerSummary } from './simulate-job.ts';
-import { TallyClient, TallyClientError } from './tally-client.ts';
+import { RequestError, connectTerminal, type ProtocolClient } from './tally-client.ts';
 
 const lines = createInterface({ input: process.stdin });
 const nextLine = lineReader();
@@ -16,7 +16,7 @@ let parentGone = false;
 
 async function main(): Promise<number> {
   const job = SimulationJob.parse(JSON.parse(await nextLine('the job')));
-  const client = await TallyClient.connect(job.url, { requestIdPrefix: `p${job.processNumber}-` });
+  const client = await connectTerminal(job.url, { reconnect: false });
   try {
     await client.expectResult('auth.signIn', { username: job.username, password: job.password });
     report({ type: 'ready' });
@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   }
 }
 
-async function sendTransfers(client: TallyClient, job: SimulationJob): Promise<WorkerSummary> {
+async function sendTransfers(client: ProtocolClient, job: SimulationJob): Promise<WorkerSummary> {
   const summary: WorkerSummary = { type: 'summary', processNumber: job.processNumber, username: job.username, ok: 0, failed: 0, failedByCode: {}, elapsedMs: 0, error: null };
   const startedMs = performance.now();
   const deadlineMs = job.durationMs === null ? Number.POSITIVE_INFINITY : startedMs + job.durationMs;
@@ -50,7 +50,7 @@ async function sendTransfers(client: TallyClient, job: SimulationJob): Promise<W
       }
     }
   } catch (error) {
-    if (!(error instanceof TallyClientError)) throw error;
+    if (!(error instanceof RequestError)) throw error;
     summary.error = `${error.code}: ${error.message}`;
   }
   summary.elapsedMs = performance.now() - startedMs;
@@ -58,7 +58,7 @@ async function sendTransfers(client: TallyClient, job: SimulationJob): Promise<W
 }
 
 /** After a refusal, the seed's server still answered with the current balances: ask for them. */
-async function ownBalances(client: TallyClient, transfer: PlannedTransfer): Promise<AccountView[]> {
+async function ownBalances(client: ProtocolClient, transfer: PlannedTransfer): Promise<AccountView[]> {
   const reply = await client.request('bank.accounts', {});
   if (!reply.ok) return [];
   return reply.result.accounts.filter((account) => account.number === transfer.fromAccountNumber || account.number === transfer.toAccountNumber);

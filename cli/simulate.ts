@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { formatCents, sumCents, type Cents } from '../shared/money.ts';
 import { parseSimulateCommandLine, simulateHelpText, type SimulateOptions } from './simulate-arguments.ts';
 import { formatTable } from './format.ts';
-import { TallyClient, TallyClientError, requestAllAccountHolders } from './tally-client.ts';
+import { RequestError, connectTerminal, requestAllAccountHolders, type ProtocolClient } from './tally-client.ts';
 import { runWorkers, type WorkersOutcome } from './simulate-workers.ts';
 import { UsageError, exitCodes } from './usage-error.ts';
 import type { IntegrityReport } from '../shared/protocol.ts';
@@ -22,7 +22,7 @@ export interface SimulationUser {
   username: string;
   password: string;
   /** Kept signed in for the whole run, to count the user's money without the auditor. */
-  client: TallyClient;
+  client: ProtocolClient;
   accountNumbers: string[];
 }
 
@@ -36,7 +36,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const auditorPassword = process.env.TALLY_AUDITOR_PASSWORD || null;
   const runId = randomBytes(4).readUInt32BE(0).toString(36).padStart(6, '0').slice(-6);
   console.log(describeRun(runId, options));
-  const clients: TallyClient[] = [];
+  const clients: ProtocolClient[] = [];
   try {
     const users = await registerUsers(runId, options, clients);
     const auditor = auditorPassword === null ? null : await signInAuditor(options.url, auditorPassword, clients);
@@ -53,7 +53,7 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 /** Sessions never expire on the server, so end the ones this run made; best effort, the outcome stands. */
-async function signOutAndClose(client: TallyClient): Promise<void> {
+async function signOutAndClose(client: ProtocolClient): Promise<void> {
   await client.request('auth.signOut', {}).catch(() => {});
   await client.close();
 }
@@ -68,11 +68,11 @@ function describeRun(runId: string, options: SimulateOptions): string {
 }
 
 /** One new user per process, each with its checking accounts; their connections stay open. */
-async function registerUsers(runId: string, options: SimulateOptions, clients: TallyClient[]): Promise<SimulationUser[]> {
+async function registerUsers(runId: string, options: SimulateOptions, clients: ProtocolClient[]): Promise<SimulationUser[]> {
   const numbers = Array.from({ length: options.processes }, (_, index) => index + 1);
   return Promise.all(
     numbers.map(async (processNumber) => {
-      const client = await TallyClient.connect(options.url, { requestIdPrefix: `setup${processNumber}-` });
+      const client = await connectTerminal(options.url, { reconnect: false });
       clients.push(client);
       const username = `sim-${runId}-${processNumber}`;
       const password = randomBytes(18).toString('base64url');
@@ -87,15 +87,15 @@ async function registerUsers(runId: string, options: SimulateOptions, clients: T
   );
 }
 
-async function signInAuditor(url: string, password: string, clients: TallyClient[]): Promise<TallyClient> {
-  const auditor = await TallyClient.connect(url, { requestIdPrefix: 'audit-' });
+async function signInAuditor(url: string, password: string, clients: ProtocolClient[]): Promise<ProtocolClient> {
+  const auditor = await connectTerminal(url, { reconnect: false });
   clients.push(auditor);
   await auditor.expectResult('auth.signIn', { username: 'auditor', password });
   return auditor;
 }
 
 /** The money in the simulation's accounts, as the auditor sees it, or else as their owners do. */
-async function countMoney(accountNumbers: readonly string[], users: readonly SimulationUser[], auditor: TallyClient | null): Promise<Cents> {
+async function countMoney(accountNumbers: readonly string[], users: readonly SimulationUser[], auditor: ProtocolClient | null): Promise<Cents> {
   const wanted = new Set(accountNumbers);
   const accounts =
     auditor === null
@@ -106,7 +106,7 @@ async function countMoney(accountNumbers: readonly string[], users: readonly Sim
   return sumCents(counted.map((account) => account.balanceCents));
 }
 
-async function allAccountsSeenBy(auditor: TallyClient) {
+async function allAccountsSeenBy(auditor: ProtocolClient) {
   const reply = await requestAllAccountHolders(auditor);
   if (!reply.ok) throw new Error(`the auditor could not list the account holders: ${reply.error.message}`);
   return reply.result.holders.flatMap((holder) => holder.accounts);
@@ -139,14 +139,14 @@ function printWorkerResults(options: SimulateOptions, outcome: WorkersOutcome): 
 }
 
 /** Counts the simulation's money again and has the auditor check the ledger; returns the problems. */
-async function checkMoney(accountNumbers: readonly string[], users: readonly SimulationUser[], auditor: TallyClient | null, before: Cents): Promise<string[]> {
+async function checkMoney(accountNumbers: readonly string[], users: readonly SimulationUser[], auditor: ProtocolClient | null, before: Cents): Promise<string[]> {
   let after: Cents;
   let report: IntegrityReport | null;
   try {
     after = await countMoney(accountNumbers, users, auditor);
     report = auditor === null ? null : (await auditor.expectResult('audit.check', {})).report;
   } catch (error) {
-    if (!(error instanceof TallyClientError)) throw error;
+    if (!(error instanceof RequestError)) throw error;
     console.log('money conserved: unknown');
     return [`could not count the money afterwards: ${error.code}: ${error.message}`];
   }
@@ -182,7 +182,7 @@ main(process.argv.slice(2)).then(
       process.exitCode = exitCodes.usage;
       return;
     }
-    const message = error instanceof TallyClientError ? `${error.code}: ${error.message}` : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const message = error instanceof RequestError ? `${error.code}: ${error.message}` : error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`simulate: ${message}\n`);
     process.exitCode = exitCodes.failed;
   },

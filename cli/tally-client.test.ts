@@ -3,20 +3,20 @@ import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { frameBytesMax } from '../shared/limits.ts';
 import { useTestServer } from '../test/support/server-fixture.ts';
-import { TallyClient, TallyClientError } from './tally-client.ts';
+import { RequestError, connectTerminal, type ProtocolClient } from './tally-client.ts';
 
-const welcome = { type: 'welcome', protocolVersion: 1, seq: 0, products: [], bank: { totalDepositsCents: 0, totalLoansOwedCents: 0, operationsPerSecond: 0 } };
+const welcome = { type: 'welcome', protocolVersion: 1, seq: 0, databaseId: 'abc', products: [], bank: { totalDepositsCents: 0, totalLoansOwedCents: 0, operationsPerSecond: 0 } };
 
-describe('TallyClient against a real server', () => {
+describe('the terminal client against a real server', () => {
   const fixture = useTestServer();
-  const clients: TallyClient[] = [];
+  const clients: ProtocolClient[] = [];
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.close()));
   });
 
   it('waits for welcome, matches results and refusals, and fails requests after close', async () => {
     const server = await fixture.start();
-    const client = await TallyClient.connect(server.webSocketUrl);
+    const client = await connectTerminal(server.webSocketUrl, { reconnect: false });
     clients.push(client);
     expect(client.welcome.protocolVersion).toBe(1);
 
@@ -26,16 +26,16 @@ describe('TallyClient against a real server', () => {
 
     const again = await client.request('auth.register', { username: 'someone', password: 'a long password' });
     expect(again).toMatchObject({ ok: false, error: { code: 'already_signed_in' } });
-    await expect(client.expectResult('audit.check', {})).rejects.toMatchObject({ code: 'refused', refusal: { code: 'forbidden' } });
+    await expect(client.expectResult('audit.check', {})).rejects.toMatchObject({ code: 'forbidden' });
 
     await client.close();
-    expect(client.isOpen).toBe(false);
+    expect(client.status).toBe('closed');
     await expect(client.request('ping', {})).rejects.toMatchObject({ code: 'closed' });
   });
 
   it('refuses a request larger than frameBytesMax without sending it', async () => {
     const server = await fixture.start();
-    const client = await TallyClient.connect(server.webSocketUrl);
+    const client = await connectTerminal(server.webSocketUrl, { reconnect: false });
     clients.push(client);
     const username = 'x'.repeat(frameBytesMax);
     await expect(client.request('auth.signIn', { username, password: 'a long password' })).rejects.toMatchObject({ code: 'frame_too_large' });
@@ -43,7 +43,7 @@ describe('TallyClient against a real server', () => {
   });
 });
 
-describe('TallyClient against a misbehaving server', () => {
+describe('the terminal client against a misbehaving server', () => {
   let server: WebSocketServer | null = null;
   afterEach(async () => {
     for (const socket of server?.clients ?? []) socket.terminate();
@@ -66,11 +66,11 @@ describe('TallyClient against a misbehaving server', () => {
     const held: Array<() => void> = [];
     const url = await fakeServer(welcome, (socket, request) => {
       const reply = () => socket.send(JSON.stringify({ type: 'result', requestId: request.requestId, seq: 1, result: {} }));
-      if (request.requestId === 'r1') held.push(reply);
+      if (request.requestId === 'late') held.push(reply);
       else reply();
     });
-    const client = await TallyClient.connect(url, { requestTimeoutMs: 100 });
-    await expect(client.request('ping', {})).rejects.toMatchObject({ code: 'timeout' });
+    const client = await connectTerminal(url, { reconnect: false });
+    await expect(client.request('ping', {}, { requestId: 'late' })).rejects.toMatchObject({ code: 'timeout' });
     held.forEach((reply) => reply());
     await expect(client.request('ping', {})).resolves.toMatchObject({ ok: true });
     await client.close();
@@ -80,25 +80,27 @@ describe('TallyClient against a misbehaving server', () => {
     const url = await fakeServer(welcome, (socket, request) =>
       socket.send(JSON.stringify({ type: 'result', requestId: request.requestId, seq: 1, result: { accounts: [{ number: 42 }] } })),
     );
-    const client = await TallyClient.connect(url);
+    const client = await connectTerminal(url, { reconnect: false });
     const failure = await client.request('bank.accounts', {}).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(TallyClientError);
-    expect(failure).toMatchObject({ code: 'invalid_frame' });
+    expect(failure).toBeInstanceOf(RequestError);
+    expect(failure).toMatchObject({ code: 'invalid_reply' });
     await client.close();
   });
 
   it('fails pending requests when the server drops the connection', async () => {
     const url = await fakeServer(welcome, (socket) => socket.terminate());
-    const client = await TallyClient.connect(url);
-    await expect(client.request('ping', {})).rejects.toMatchObject({ code: 'closed' });
+    const client = await connectTerminal(url, { reconnect: false });
+    await expect(client.request('ping', {})).rejects.toMatchObject({ code: 'disconnected' });
     await client.close();
   });
 
   it('fails to connect when the first frame is not a welcome, or nobody listens', async () => {
     const url = await fakeServer({ type: 'welcome', protocolVersion: 2 }, () => {});
-    await expect(TallyClient.connect(url)).rejects.toMatchObject({ code: 'connect_failed', message: expect.stringMatching(/not a valid welcome/) });
+    await expect(connectTerminal(url, { reconnect: false })).rejects.toMatchObject({ code: 'connect_failed', message: expect.stringMatching(/welcome/) });
     await new Promise<void>((resolve) => server!.close(() => resolve()));
     server = null;
-    await expect(TallyClient.connect(url)).rejects.toMatchObject({ code: 'connect_failed', message: expect.stringMatching(/ECONNREFUSED/) });
+    await expect(connectTerminal(url, { reconnect: false })).rejects.toMatchObject({ code: 'connect_failed' });
+    // Reconnecting, it keeps trying until its wait is over, then says so.
+    await expect(connectTerminal(url, { connectTimeoutMs: 600 })).rejects.toMatchObject({ code: 'connect_failed', message: expect.stringMatching(/600 ms/) });
   });
 });

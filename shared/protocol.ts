@@ -45,7 +45,8 @@ export const closeCodes = {
 // ---------------------------------------------------------------------------------------
 // Building blocks
 
-const requestId = z
+/** A request's key: chosen by the client, unique for its issuer (see keyedRequestTypes). */
+export const requestId = z
   .string()
   .min(1, 'requestId must not be empty')
   .max(requestIdLengthMax, `requestId must be at most ${requestIdLengthMax} characters`)
