@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { checkHistory, formatReport } from './checker.ts';
 import type { TortureOperation } from './history.ts';
 import { type RequestFate, type SimulatedRequest, SimulatedRun, accountView, productView } from './simulation.ts';
+import { pick, seededRandom, type Random } from './random.ts';
 
 const customerCount = 1_000;
 const productCount = 200;
@@ -17,20 +18,6 @@ const openingStock = 1_000;
 /** Requests in one commit, as the server's batched fsync folds them. */
 const batchRequestsMax = 16;
 
-type Random = () => number;
-
-/** mulberry32: small, seeded, good enough to pick operations. */
-function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-const pick = (random: Random, count: number) => Math.floor(random() * count);
 const accountNumber = (customer: number) => String(10_000_000 + customer);
 const username = (customer: number) => `user${customer}`;
 
