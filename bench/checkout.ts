@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { cartLinesMax, lineQuantityMax } from '../shared/limits.ts';
-import type { ClientMessageType, ErrorMessage, RequestBody, ResultOf, Welcome } from '../shared/protocol.ts';
+import type { ErrorMessage } from '../shared/protocol.ts';
+import { ProtocolClient, type SocketLike } from '../shared/client/protocol-client.ts';
 import { startTallyServer } from '../server/app.ts';
 import { seedStockMax } from '../server/store/catalog-seed.ts';
 
@@ -55,71 +56,25 @@ function readOptions(): BenchOptions {
   return { clientCount, durationMs: seconds * 1000, linesPerOrder, hot: values.hot };
 }
 
-type Reply<Type extends ClientMessageType> = { ok: true; seq: number; result: ResultOf<Type> } | { ok: false; error: ErrorMessage };
-
 /**
- * A lean protocol client: replies matched by requestId, broadcasts counted and skipped unparsed
- * (the server writes `type` first), so the client side costs the shared event loop little.
+ * The one protocol client, lean: broadcasts counted but not validated (replies still are), no ping,
+ * no reconnect, so the client side costs the shared event loop little.
  */
-class BenchClient {
-  readonly #socket: WebSocket;
-  readonly #waiting = new Map<string, (frame: { type: string; seq?: number }) => void>();
-  readonly #requestIdPrefix: string;
-  #nextRequestNumber = 1;
-  broadcastsReceived = 0;
-  welcome: Welcome | null = null;
-
-  private constructor(socket: WebSocket, requestIdPrefix: string) {
-    this.#socket = socket;
-    this.#requestIdPrefix = requestIdPrefix;
-    socket.on('message', (data) => this.#socketOnMessage(String(data)));
-  }
-
-  static async connect(webSocketUrl: string, requestIdPrefix: string): Promise<BenchClient> {
-    const socket = new WebSocket(webSocketUrl, { perMessageDeflate: false });
-    const client = new BenchClient(socket, requestIdPrefix);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.once('message', () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    });
-    return client;
-  }
-
-  async request<Type extends ClientMessageType>(type: Type, body: Omit<RequestBody<Type>, 'type'>): Promise<Reply<Type>> {
-    const requestId = `${this.#requestIdPrefix}${this.#nextRequestNumber++}`;
-    const reply = new Promise<{ type: string; seq?: number; result?: unknown }>((resolve) => this.#waiting.set(requestId, resolve));
-    this.#socket.send(JSON.stringify({ type, requestId, ...body }));
-    const frame = await reply;
-    if (frame.type === 'error') return { ok: false, error: frame as ErrorMessage };
-    return { ok: true, seq: frame.seq!, result: frame.result as ResultOf<Type> };
-  }
-
-  close(): Promise<void> {
-    if (this.#socket.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#socket.once('close', () => resolve());
-      this.#socket.close();
-    });
-  }
-
-  #socketOnMessage(text: string): void {
-    if (text.startsWith('{"type":"changes"') || text.startsWith('{"type":"stats"')) {
-      this.broadcastsReceived += 1;
-      return;
-    }
-    const frame = JSON.parse(text) as { type: string; requestId?: string | null };
-    if (frame.type === 'welcome') {
-      this.welcome = frame as Welcome;
-      return;
-    }
-    if (typeof frame.requestId !== 'string') throw new Error(`unexpected frame without a requestId: ${text.slice(0, 200)}`);
-    const resolve = this.#waiting.get(frame.requestId);
-    this.#waiting.delete(frame.requestId);
-    resolve?.(frame);
-  }
+async function connectShopper(webSocketUrl: string, index: number): Promise<{ client: ProtocolClient; broadcasts: () => number }> {
+  let broadcasts = 0;
+  const client = new ProtocolClient({
+    url: webSocketUrl,
+    createSocket: (url) => new WebSocket(url, { perMessageDeflate: false }) as unknown as SocketLike,
+    reconnect: false,
+    pingIntervalMs: null,
+    validateBroadcasts: false,
+  });
+  client.on('changes', () => (broadcasts += 1));
+  client.on('stats', () => (broadcasts += 1));
+  client.start();
+  await client.online();
+  await client.expectResult('session.start', { name: `Bench shopper ${index}`, address: `${index} Bench Street` });
+  return { client, broadcasts: () => broadcasts };
 }
 
 interface Tally {
@@ -144,7 +99,7 @@ function pickProducts(productIds: readonly number[], count: number, hot: boolean
 }
 
 /** One shopper's loop until the deadline: fill the cart, check out at its total. */
-async function shop(client: BenchClient, productIds: readonly number[], options: BenchOptions, deadline: number, tally: Tally) {
+async function shop(client: ProtocolClient, productIds: readonly number[], options: BenchOptions, deadline: number, tally: Tally) {
   while (performance.now() < deadline) {
     let totalCents = 0;
     for (const productId of pickProducts(productIds, options.linesPerOrder, options.hot)) {
@@ -245,14 +200,10 @@ async function main(): Promise<void> {
     log: () => {},
   });
 
-  const clients: BenchClient[] = [];
-  for (let index = 0; index < options.clientCount; index += 1) {
-    const client = await BenchClient.connect(server.webSocketUrl, `c${index}-`);
-    const started = await client.request('session.start', { name: `Bench shopper ${index}`, address: `${index} Bench Street` });
-    if (!started.ok) throw new Error(`session.start failed: ${started.error.code}`);
-    clients.push(client);
-  }
-  const productIds = clients[0]!.welcome!.products.map((product) => product.id);
+  const shoppers = [];
+  for (let index = 0; index < options.clientCount; index += 1) shoppers.push(await connectShopper(server.webSocketUrl, index));
+  const clients = shoppers.map((shopper) => shopper.client);
+  const productIds = clients[0]!.welcome.products.map((product) => product.id);
 
   const tally: Tally = { orders: 0, unitsOrdered: 0, checkoutLatenciesMs: [], writeRequests: 0, failures: new Map() };
   const seqBefore = readCommitSeq(databasePath);
@@ -261,7 +212,7 @@ async function main(): Promise<void> {
   await Promise.all(clients.map((client) => shop(client, productIds, options, deadline, tally)));
   const elapsedSeconds = (performance.now() - startedAt) / 1000;
   const commits = readCommitSeq(databasePath) - seqBefore;
-  const broadcasts = clients.reduce((sum, client) => sum + client.broadcastsReceived, 0);
+  const broadcasts = shoppers.reduce((sum, shopper) => sum + shopper.broadcasts(), 0);
 
   await Promise.all(clients.map((client) => client.close()));
   await server.close();
