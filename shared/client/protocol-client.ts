@@ -496,10 +496,12 @@ export class ProtocolClient {
       return;
     }
     if (socket !== this.#socket) return;
+    // Taken before going online: a request made by an `online` listener is sent by its own call.
+    const waiting = [...this.#pending.values()].filter((pending) => pending.socket === null);
     this.#reconnectAttempt = 0;
     this.#setStatus('online');
     this.#startPinging(socket);
-    for (const pending of [...this.#pending.values()]) if (pending.socket === null) socket.send(pending.text);
+    for (const pending of waiting) if (this.#pending.has(pending.requestId) && socket === this.#socket) socket.send(pending.text);
   }
 
   /**

@@ -31,7 +31,7 @@ export class RequestError extends Error {
     return new RequestError(code, detail === undefined ? clientErrorMessages[code] : `${clientErrorMessages[code]} ${detail}`);
   }
 
-  static fromRefusal(error: ErrorMessage): RequestError {
+  static fromRefusal(error: Pick<ErrorMessage, 'code' | 'message' | 'details'>): RequestError {
     return new RequestError(error.code, error.message, error.details);
   }
 
