@@ -4,7 +4,8 @@ import { testAuditorPassword } from './test-server.ts';
 
 export const testPassword = 'correct horse battery';
 
-export async function registerUser(webSocketUrl: string, username: string, requestIdPrefix = 't'): Promise<{ client: TestClient; sessionToken: string }> {
+/** `requestIdPrefix`: only to find this client's requests in the ledger; by default a random one. */
+export async function registerUser(webSocketUrl: string, username: string, requestIdPrefix?: string): Promise<{ client: TestClient; sessionToken: string }> {
   const client = await TestClient.connect(webSocketUrl, requestIdPrefix);
   const { sessionToken } = await client.expectResult('auth.register', { username, password: testPassword });
   return { client, sessionToken };
