@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { checkHistory, formatReport } from './checker.ts';
 import type { TortureOperation } from './history.ts';
 import { type RequestFate, type SimulatedRequest, SimulatedRun, accountView, productView } from './simulation.ts';
-import { pick, seededRandom, type Random } from './random.ts';
+import { pick, seededRandom, type Random } from '../shared/seeded-random.ts';
 
 const customerCount = 1_000;
 const productCount = 200;

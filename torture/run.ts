@@ -18,7 +18,7 @@ import WebSocket from 'ws';
 import { ProtocolClient, type SocketLike } from '../shared/client/protocol-client.ts';
 import { checkHistory, formatReport, type CheckReport } from './checker.ts';
 import type { TortureHistory } from './history.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../shared/seeded-random.ts';
 import { TortureServer, freePort } from './server-process.ts';
 import { connectClient, readFinalState, readInitialState, runClient, type TortureClient, type WorkloadTally } from './workload.ts';
 

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { Random } from './random.ts';
+import type { Random } from '../shared/seeded-random.ts';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 

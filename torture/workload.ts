@@ -11,7 +11,7 @@ import { RequestKeys } from '../shared/client/request-keys.ts';
 import { orderHistoryPageMax } from '../shared/limits.ts';
 import type { AccountView, CartView, KeyedRequestType, RequestFields, TransactionView } from '../shared/protocol.ts';
 import type { FinalState, InitialState, OperationRecord, TortureOperation } from './history.ts';
-import { between, pick, type Random } from './random.ts';
+import { between, pick, type Random } from '../shared/seeded-random.ts';
 
 export const tortureUserPassword = 'torture-password';
 export const openingDepositCents = 1_000_000;

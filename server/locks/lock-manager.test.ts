@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LockManager, compareLockKeys, sortedUniqueKeys } from './lock-manager.ts';
+import { seededRandom } from '../../shared/seeded-random.ts';
 
 /** Fails instead of hanging when `promise` (a suspected deadlock) does not settle in time. */
 function withinMs<T>(promise: Promise<T>, limitMs: number, what: string): Promise<T> {
@@ -11,17 +12,6 @@ function withinMs<T>(promise: Promise<T>, limitMs: number, what: string): Promis
 }
 
 const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** A small deterministic generator (mulberry32), so a failing stress run can be replayed from its seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const copy = [...items];

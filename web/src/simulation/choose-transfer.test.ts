@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulationAmountCentsMax } from '../bank/bank-ui-limits.ts';
 import { chooseTransfer, simulationAccounts, simulationProblem } from './choose-transfer.ts';
-
-/** A repeatable random sequence (mulberry32), so a failure can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seededRandom } from '../../../shared/seeded-random.ts';
 
 const sequence = (...values: number[]) => {
   let index = 0;
