@@ -120,8 +120,8 @@ async function seedCatalogOnFirstStart(unitOfWork: UnitOfWork<TallyContext>, cat
   const existing = await unitOfWork.read(({ store }) => store.listProducts());
   if (existing.length > 0) return;
   const products = readCatalogSeed(catalogPath);
-  const { outcome } = await unitOfWork.submit(async ({ store }) => {
-    await store.insertProducts(products);
+  const { outcome } = await unitOfWork.submit(async ({ store, commitSeq }) => {
+    await store.insertProducts(products, commitSeq);
     return succeed(products.length);
   }).committed;
   if (!outcome.ok) throw new Error(`seeding the catalog failed: ${outcome.failure.message}`);

@@ -44,7 +44,10 @@ export const clientSendBufferBytesMax = 256 * 1024;
 /** Entities a slow client may have pending; each entity appears once, so this bounds memory. */
 export const clientPendingEntitiesMax = 100_000;
 
-/** Server heartbeat: a socket that misses one ping interval is closed. */
+/**
+ * Server heartbeat: one timer pings every socket this often; a socket that has not answered the
+ * previous ping by the next tick is terminated (no close frame), 15 to 30 s after it went silent.
+ */
 export const heartbeatIntervalMs = 15_000;
 
 /** Client reconnect backoff. */

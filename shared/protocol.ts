@@ -36,7 +36,11 @@ export const protocolVersion = 1;
 export const closeCodes = {
   /** The server is shutting down; reconnect with backoff. */
   serverShutdown: 1001,
-  /** The client stopped reading: its unread replies and changes passed the send buffer limit. */
+  /**
+   * The client fell too far behind: its unread data passed clientSendBufferBytesHardMax, or more than
+   * clientPendingTransactionsMax ledger rows or clientPendingEntitiesMax entities wait for it.
+   * Reconnect and resume (sync.resume): nothing is lost.
+   */
   slowConsumer: 1008,
   /** A frame was larger than frameBytesMax. */
   frameTooLarge: 1009,

@@ -75,7 +75,7 @@ class Harness {
       priceCents: 100,
       stock,
     }));
-    const { outcome } = await this.submit(async ({ store }) => succeed(await store.insertProducts(products))).committed;
+    const { outcome } = await this.submit(async ({ store, commitSeq }) => succeed(await store.insertProducts(products, commitSeq))).committed;
     expect(outcome.ok).toBe(true);
   }
 

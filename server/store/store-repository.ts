@@ -36,7 +36,8 @@ export interface NewProduct {
 export interface StoreRepository {
   listProducts(): Promise<ProductView[]>;
   findProduct(productId: number): Promise<ProductView | undefined>;
-  insertProducts(products: readonly NewProduct[]): Promise<void>;
+  /** New products, as changed in commit `commitSeq` (so a resume from before it includes them). */
+  insertProducts(products: readonly NewProduct[], commitSeq: number): Promise<void>;
   /** Products changed in a commit after `sinceSeq`. */
   productsChangedSince(sinceSeq: number): Promise<ProductView[]>;
   /** Takes `quantity` units in commit `commitSeq`; throws if fewer are in stock (callers check first). */

@@ -482,6 +482,8 @@ export class ProtocolClient {
     const welcome = parsed.data;
     this.#welcome = welcome;
     const resumeFrom = this.#position?.databaseId === welcome.databaseId ? this.#position.seq : null;
+    // Another database (the server was reset): what the tab holds beyond the welcome means nothing here.
+    if (this.#position !== null && resumeFrom === null) this.#emit('resync', 'the server runs on another database now');
     // A first welcome is a snapshot of all an anonymous tab may see; whatever the owner loads next is newer.
     if (resumeFrom === null) this.#position = { databaseId: welcome.databaseId, seq: welcome.seq };
     this.#heldChanges = resumeFrom === null ? null : [];
@@ -522,7 +524,12 @@ export class ProtocolClient {
       this.#position = { databaseId, seq: connection.welcome.seq };
       this.#emit('resync', reply.error.message);
     }
-    for (const changes of held) this.#changesArrived(changes);
+    // Rows the answer already holds (committed at or before its seq) are not handed over twice.
+    const answeredThrough = reply.ok ? reply.seq : 0;
+    for (const changes of held) {
+      const transactions = changes.transactions?.filter((row) => row.seq > answeredThrough);
+      this.#changesArrived(transactions === undefined ? changes : { ...changes, transactions });
+    }
   }
 
   #startPinging(socket: SocketLike): void {

@@ -94,5 +94,8 @@ describe('sync.resume', () => {
     expect(ahead.ok ? 'ok' : ahead.error.code).toBe('resync_required');
     const current = await client!.request('sync.resume', { databaseId, sinceSeq: seq });
     expect(current.ok && current.result.products).toEqual([]);
+    // From the very start, the seeded catalog is part of what changed.
+    const fromScratch = await client!.request('sync.resume', { databaseId, sinceSeq: 0 });
+    expect(fromScratch.ok && fromScratch.result.products.map((product) => product.name)).toEqual(['Anything']);
   });
 });

@@ -51,8 +51,8 @@ export class SqliteStoreRepository implements StoreRepository {
       listProducts: database.prepare<[], ProductRow>('SELECT * FROM products ORDER BY id'),
       findProduct: database.prepare<[number], ProductRow>('SELECT * FROM products WHERE id = ?'),
       insertProduct: database.prepare(
-        `INSERT INTO products (name, description, emoji, price_cents, stock, version)
-         VALUES (@name, @description, @emoji, @priceCents, @stock, 1)`,
+        `INSERT INTO products (name, description, emoji, price_cents, stock, version, changed_seq)
+         VALUES (@name, @description, @emoji, @priceCents, @stock, 1, @commitSeq)`,
       ),
       takeStock: database.prepare<[{ productId: number; quantity: number; commitSeq: number }], ProductRow>(
         `UPDATE products SET stock = stock - @quantity, version = version + 1, changed_seq = @commitSeq
@@ -105,8 +105,8 @@ export class SqliteStoreRepository implements StoreRepository {
     return row === undefined ? undefined : productView(row);
   }
 
-  async insertProducts(products: readonly NewProduct[]): Promise<void> {
-    for (const product of products) this.#statements.insertProduct.run(product);
+  async insertProducts(products: readonly NewProduct[], commitSeq: number): Promise<void> {
+    for (const product of products) this.#statements.insertProduct.run({ ...product, commitSeq });
   }
 
   async productsChangedSince(sinceSeq: number): Promise<ProductView[]> {
