@@ -33,7 +33,7 @@ describe('npm run torture, short', () => {
     expect(outcome.ok).toBe(false);
     expect(outcome.report.duplicatedCount).toBeGreaterThan(0);
     const duplicated = outcome.report.violations.find((violation) => violation.kind === 'duplicated');
-    expect(duplicated?.requestId).toMatch(/^[0-9a-z]+c\d+-\d+$/);
+    expect(duplicated?.requestId).toMatch(/^[0-9a-z]+-[0-9a-z]+c\d+-\d+$/);
     expect(summary).toContain(`Request ${duplicated!.requestId} is committed 2 times`);
   }, 120_000);
 });

@@ -181,9 +181,19 @@ describe('RequestKeys', () => {
   it('numbers keys under a random prefix that differs per client', () => {
     const keys = new RequestKeys();
     expect(keys.prefix).toMatch(new RegExp(`^[0-9a-z]{${requestKeyPrefixLength}}$`));
-    expect([keys.next(), keys.next()]).toEqual([`${keys.prefix}-1`, `${keys.prefix}-2`]);
+    const [first, second] = [keys.next(), keys.next()];
+    expect(first).toMatch(new RegExp(`^[0-9a-z]{9}-${keys.prefix}-1$`));
+    expect(second).toMatch(new RegExp(`^[0-9a-z]{9}-${keys.prefix}-2$`));
+    expect(first.length).toBeLessThanOrEqual(64);
     const prefixes = new Set(Array.from({ length: 1_000 }, () => randomKeyPrefix()));
     expect(prefixes.size).toBe(1_000);
+  });
+
+  it('puts the time first, so keys made later sort later', async () => {
+    const keys = new RequestKeys();
+    const earlier = keys.next();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(new RequestKeys().next() > earlier).toBe(true);
   });
 
   it('refuses a prefix the protocol would not accept in a requestId', () => {

@@ -135,6 +135,6 @@ export class TestClient {
 
   /** Raw frames in tests use short made-up ids; the client's own keys carry its prefix. */
   #isOwnRequest(requestId: string): boolean {
-    return requestId.startsWith(`${this.client.keys.prefix}-`);
+    return requestId.includes(`-${this.client.keys.prefix}-`);
   }
 }
