@@ -59,7 +59,7 @@ export type ShopOutcome =
   | { kind: 'declined' }
   /** No order: another shopper was first, nothing was in stock, the server refused or could not be reached. */
   | { kind: 'not_placed'; code: string }
-  /** A checkout was sent and no answer came: it may or may not have been placed. */
+  /** A checkout's answer could not be read (a reply that breaks the protocol): its fate is not known here. */
   | { kind: 'outcome_unknown'; code: string }
   | { kind: 'input_ended' };
 

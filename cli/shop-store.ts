@@ -82,6 +82,11 @@ export class ShopConnection implements ShopStore {
     return this.#whenReachable(() => this.#client.request('checkout', { expectedTotalCents }));
   }
 
+  /** The connection's status, for callers that wait on it. */
+  get status(): string {
+    return this.#client.status;
+  }
+
   async close(): Promise<void> {
     for (const dispose of this.#disposers.splice(0)) dispose();
     await this.#client.close();
@@ -96,9 +101,10 @@ export class ShopConnection implements ShopStore {
   }
 
   /**
-   * Sends once online, then waits for the answer; fails when Tally has been unreachable for
-   * serverWaitMs, before sending (`not_connected`) or while a keyed request waits to be sent again
-   * (`disconnected`: its outcome is unknown).
+   * Sends once online, then waits for the answer. Fails `not_connected` when Tally has been
+   * unreachable for serverWaitMs before anything went out. Once a cart change or a checkout has gone
+   * out it is never given up: the client sends it again under its key after every reconnect, and the
+   * store carries it out at most once, so the person always learns how it ended.
    */
   #whenReachable<T>(send: () => Promise<T>): Promise<T> {
     const client = this.#client;
@@ -114,11 +120,13 @@ export class ShopConnection implements ShopStore {
       };
       let sent = false;
       const away = `Tally has been unreachable for ${this.#serverWaitMs / 1000} s.`;
-      // `not_connected` says nothing went out; `disconnected` that a request did and its answer never came.
-      const giveUp = () => settle(() => reject(RequestError.fromClient(sent ? 'disconnected' : 'not_connected', away)));
+      const giveUp = () => settle(() => reject(RequestError.fromClient('not_connected', away)));
       const watch = (status: string) => {
         clearTimeout(timer);
-        timer = status === 'online' ? undefined : setTimeout(giveUp, this.#serverWaitMs);
+        timer = undefined;
+        if (status === 'online') return;
+        if (!sent) timer = setTimeout(giveUp, this.#serverWaitMs);
+        else process.stderr.write('Connection lost: retrying… (the store carries this out at most once)\n');
       };
       const unsubscribe = client.on('status', watch);
       watch(client.status);
