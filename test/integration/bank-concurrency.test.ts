@@ -3,6 +3,7 @@ import type { AccountView } from '../../shared/protocol.ts';
 import { openAccount, registerUser, signInAuditor } from '../support/bank-fixtures.ts';
 import { TestClient } from '../support/test-client.ts';
 import { useTestServer } from '../support/server-fixture.ts';
+import { seededRandom } from '../../shared/seeded-random.ts';
 
 const userCount = 10;
 const clientCount = 20;
@@ -11,14 +12,6 @@ const openingDepositCents = 50_000;
 const loanPrincipalCents = 30_000;
 
 const fixture = useTestServer();
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 interface Tally {
   ok: number;
@@ -95,11 +88,11 @@ describe(`${clientCount} clients x ${operationsPerClient} random operations over
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
 
-    // Each client's OK count equals the ledger rows its request ids produced.
+    // Each client's OK count equals the ledger rows its request ids produced (keys: <time>-<prefix>-<n>).
     for (const [index, tally] of tallies.entries()) {
       const clientIndex = index % 2 === 0 ? index / 2 : (index - 1) / 2 + userCount;
       const rows = server.inspect(
-        (db) => (db.prepare("SELECT COUNT(*) AS count FROM ledger_transactions WHERE request_id LIKE ? AND kind <> 'open_account'").get(`c${clientIndex}-%`) as { count: number }).count,
+        (db) => (db.prepare("SELECT COUNT(*) AS count FROM ledger_transactions WHERE request_id LIKE ? AND kind <> 'open_account'").get(`%-c${clientIndex}-%`) as { count: number }).count,
       );
       expect(rows).toBe(tally.ok);
     }
