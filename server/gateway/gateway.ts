@@ -36,8 +36,10 @@ export class Gateway {
   readonly #server: WebSocketServer;
   readonly #clients = new Set<ClientConnection>();
   readonly #timers: NodeJS.Timeout[] = [];
-  /** Every request taken and not yet answered, across all tabs: shutdown waits for them. */
-  readonly #requestsInFlight = new Set<Promise<void>>();
+  /** Requests taken and not yet answered, across all tabs: shutdown waits for them. */
+  #requestsInFlight = 0;
+  /** Set while shutting down: called when the last request in flight has been answered. */
+  #onAllAnswered: (() => void) | null = null;
   #draining = false;
   #lastStatsText = '';
 
@@ -81,16 +83,14 @@ export class Gateway {
   }
 
   async #requestsAnswered(): Promise<void> {
+    if (this.#requestsInFlight === 0) return;
     let graceTimer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, shutdownGraceMs)));
-    while (this.#requestsInFlight.size > 0) {
-      const settled = await Promise.race([Promise.allSettled([...this.#requestsInFlight]).then(() => true), graceOver.then(() => false)]);
-      if (!settled) {
-        this.#options.log(`shutdown: ${this.#requestsInFlight.size} requests still unanswered after ${shutdownGraceMs} ms; closing anyway`);
-        break;
-      }
-    }
+    const answered = await new Promise<boolean>((resolve) => {
+      this.#onAllAnswered = () => resolve(true);
+      graceTimer = setTimeout(() => resolve(false), shutdownGraceMs);
+    });
     clearTimeout(graceTimer);
+    if (!answered) this.#options.log(`shutdown: ${this.#requestsInFlight} requests still unanswered after ${shutdownGraceMs} ms; closing anyway`);
   }
 
   async #serverOnConnection(socket: WebSocket): Promise<void> {
@@ -111,9 +111,11 @@ export class Gateway {
   }
 
   #socketOnMessage(client: ClientConnection, data: RawData, isBinary: boolean): void {
-    const answered = this.#answer(client, data, isBinary);
-    this.#requestsInFlight.add(answered);
-    void answered.finally(() => this.#requestsInFlight.delete(answered));
+    this.#requestsInFlight += 1;
+    void this.#answer(client, data, isBinary).finally(() => {
+      this.#requestsInFlight -= 1;
+      if (this.#requestsInFlight === 0) this.#onAllAnswered?.();
+    });
   }
 
   async #answer(client: ClientConnection, data: RawData, isBinary: boolean): Promise<void> {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ClientMessage } from '../../shared/protocol.ts';
 
 /**
@@ -27,7 +27,7 @@ export function requestKey(scope: string, message: ClientMessage): RequestKey {
 /** SHA-256 of the message without its requestId, keys sorted, so field order never matters. */
 export function bodyDigest(message: ClientMessage): Buffer {
   const { requestId: _key, ...body } = message;
-  return createHash('sha256').update(canonicalJson(body)).digest().subarray(0, bodyDigestBytes);
+  return hash('sha256', canonicalJson(body), 'buffer').subarray(0, bodyDigestBytes);
 }
 
 function canonicalJson(value: unknown): string {

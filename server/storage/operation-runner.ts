@@ -71,7 +71,7 @@ export class OperationRunner {
 
   async #awaitFirst(running: InFlight, requestKey: RequestKey): Promise<Committed<unknown>> {
     const committed = await running.committed;
-    if (running.bodyDigest.equals(requestKey.bodyDigest)) return { ...committed, replayed: true };
-    return { outcome: idempotencyMismatch(requestKey.requestId), seq: committed.seq, replayed: false };
+    if (running.bodyDigest.equals(requestKey.bodyDigest)) return committed;
+    return { outcome: idempotencyMismatch(requestKey.requestId), seq: committed.seq };
   }
 }

@@ -96,8 +96,6 @@ export interface Committed<T> {
   outcome: Outcome<T>;
   /** Sequence number of the durable commit that holds this operation (for a repeat: the original's). */
   seq: number;
-  /** True when this was a repeat of a stored key: nothing ran, the stored outcome is returned. */
-  replayed: boolean;
 }
 
 export interface Submission<T> {
@@ -245,7 +243,7 @@ export class UnitOfWork<Context> {
       return;
     }
     for (const { queued, ran } of batch) {
-      queued.resolve({ outcome: ran!.outcome, seq: ran!.replayedSeq ?? seq, replayed: ran!.replayedSeq !== undefined });
+      queued.resolve({ outcome: ran!.outcome, seq: ran!.replayedSeq ?? seq });
     }
     try {
       this.#options.onCommit(seq, changes.toChangedEntities());

@@ -98,6 +98,12 @@ export interface ProtocolClientOptions {
   pingIntervalMs?: number | null;
   /** Validate `changes`, `stats` and `welcome` frames (default true); replies are always validated. */
   validateBroadcasts?: boolean;
+  /**
+   * Only for benchmarks, whose clients share the server's process: `changes` and `stats` frames are
+   * counted (`broadcastsSkipped`) but not parsed or handed on, and no sync position is kept, so the
+   * client costs the measured server as little as a client can. Implies no resume: use with reconnect off.
+   */
+  skipBroadcasts?: boolean;
   network?: NetworkStatusSource;
   /** In [0, 1), for reconnect jitter. */
   random?: () => number;
@@ -150,6 +156,7 @@ export class ProtocolClient {
   #pingTimer: ReturnType<typeof setInterval> | null = null;
   #networkDisposer: (() => void) | null = null;
   #lastConnectFailure: RequestError | null = null;
+  #broadcastsSkipped = 0;
   #started = false;
   #closed = false;
 
@@ -161,6 +168,7 @@ export class ProtocolClient {
       connectTimeoutMs: requestTimeoutMs,
       pingIntervalMs: heartbeatIntervalMs,
       validateBroadcasts: true,
+      skipBroadcasts: false,
       random: Math.random,
       ...options,
     };
@@ -186,6 +194,11 @@ export class ProtocolClient {
 
   get syncPosition(): SyncPosition | null {
     return this.#position;
+  }
+
+  /** `changes` and `stats` frames passed over unread (skipBroadcasts). */
+  get broadcastsSkipped(): number {
+    return this.#broadcastsSkipped;
   }
 
   /** Requests sent and not yet answered, keyed ones waiting to be re-sent included. */
@@ -430,6 +443,11 @@ export class ProtocolClient {
   #socketOnMessage(socket: SocketLike, data: unknown): void {
     if (socket !== this.#socket) return;
     if (typeof data !== 'string') return this.#emit('warning', 'Ignored a binary frame.');
+    // The server writes `type` first, so a broadcast is known by its first bytes.
+    if (this.#options.skipBroadcasts && (data.startsWith('{"type":"changes"') || data.startsWith('{"type":"stats"'))) {
+      this.#broadcastsSkipped += 1;
+      return;
+    }
     let json: unknown;
     try {
       json = JSON.parse(data);
