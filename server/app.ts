@@ -2,6 +2,8 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BankOperations } from './bank/bank-operations.ts';
 import { OperationRate } from './bank/operation-rate.ts';
+import { DashboardFeed } from './dashboard/dashboard-feed.ts';
+import { DashboardRecorder } from './dashboard/dashboard-recorder.ts';
 import { Gateway, webSocketPath } from './gateway/gateway.ts';
 import { createStaticHandler } from './http/static-files.ts';
 import { LockManager } from './locks/lock-manager.ts';
@@ -49,38 +51,58 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
   const log = options.log ?? ((line: string) => console.log(line));
   const database = openDatabase(options.databasePath);
   let gateway: Gateway | null = null;
+  let recorder: DashboardRecorder | null = null;
   const operationRate = new OperationRate();
   const unitOfWork = new UnitOfWork<TallyContext>(new SqliteEngine(database), {
-    onCommit: (seq, changes) => {
+    onCommit: (seq, changes, batch) => {
       operationRate.record(changes.transactions.length);
+      recorder?.recordCommit(seq, changes, batch);
       gateway?.publish(seq, changes);
     },
   });
   const runner = new OperationRunner(unitOfWork, new LockManager(), { idempotency: options.unsafeSkipIdempotency !== true });
-  const services = {
-    store: new StoreOperations(runner),
-    users: new UserOperations(runner),
-    bank: new BankOperations(runner),
-    sync: new SyncOperations(runner, unitOfWork.databaseId),
-    lastCommittedSeq: () => unitOfWork.lastCommittedSeq,
-  };
+  const store = new StoreOperations(runner);
+  const users = new UserOperations(runner);
+  const bank = new BankOperations(runner);
+  const sync = new SyncOperations(runner, unitOfWork.databaseId);
+  const lastCommittedSeq = () => unitOfWork.lastCommittedSeq;
   if (options.unsafeSkipIdempotency === true) log('WARNING: idempotency is off (--unsafe-skip-idempotency): repeated requests run again');
   const bankStats = async (): Promise<BankStats> => {
-    const totals = await services.bank.totals();
+    const totals = await bank.totals();
     return { totalDepositsCents: totals.depositsCents, totalLoansOwedCents: totals.loansOwedCents, operationsPerSecond: operationRate.perSecond() };
   };
   try {
     await seedCatalogOnFirstStart(unitOfWork, options.catalogPath, log);
-    const auditor = await services.users.ensureAuditor(options.auditorPassword);
+    const auditor = await users.ensureAuditor(options.auditorPassword);
     if (auditor.generatedPassword !== undefined) {
       log(`Created the auditor account: username "auditor", password "${auditor.generatedPassword}" (shown once; set TALLY_AUDITOR_PASSWORD to choose it)`);
     }
+    // Read between batches: the recorder then applies every later commit exactly once.
+    recorder = await runner.read(async ({ store: storeRepository, bank: bankRepository, commitSeq }) => {
+      return new DashboardRecorder({
+        products: await storeRepository.listProducts(),
+        movements: await bankRepository.movementTotals(),
+        movementsSeq: commitSeq,
+      });
+    });
   } catch (error) {
     await unitOfWork.close();
     database.close();
     throw error;
   }
 
+  const dashboard = new DashboardFeed({
+    recorder,
+    readBankTotals: () =>
+      runner.read(async ({ bank: bankRepository, commitSeq }) => {
+        const totals = await bankRepository.totals();
+        return { seq: commitSeq, depositsCents: totals.depositsCents, loansOwedCents: totals.loansOwedCents };
+      }),
+    clients: () => gateway?.clients() ?? [],
+    log,
+  });
+  const services = { store, users, bank, sync, dashboard, lastCommittedSeq };
+  const dashboardRecorder = recorder;
   const httpServer = createServer(createStaticHandler(options.webRoot));
   gateway = new Gateway({
     httpServer,
@@ -93,6 +115,7 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
         bank: await bankStats(),
       })),
     bankStats,
+    onReplied: (latencyMs) => dashboardRecorder.recordReply(latencyMs),
     log,
   });
   const port = await listen(httpServer, options.host, options.port);
@@ -105,6 +128,7 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
   const close = () => {
     closing ??= (async () => {
       const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      dashboard.close();
       await gateway!.close();
       httpServer.closeAllConnections();
       await httpClosed;

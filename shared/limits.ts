@@ -115,3 +115,15 @@ export const operationRateWindowMs = 5_000;
 
 /** New ledger rows held for a slow auditor tab; past this it is disconnected and resumes without a gap. */
 export const clientPendingTransactionsMax = 500;
+
+/** Seconds of per-second dashboard aggregates the server keeps, and sends a tab that starts watching (15 minutes). */
+export const dashboardWindowSeconds = 900;
+
+/** How often watching tabs get the second that just ended. */
+export const dashboardIntervalMs = 1_000;
+
+/** Newest events of the live tape the server keeps, and sends a tab that starts watching. */
+export const dashboardTapeEventsMax = 200;
+
+/** Events of one second put on the tape; the rest of that second's events are only counted. */
+export const dashboardTapeEventsPerSecondMax = 25;

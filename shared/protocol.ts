@@ -238,6 +238,64 @@ export const AccountHolder = z.strictObject({
   accounts: z.array(AccountView),
 });
 
+const count = z.int().min(0);
+/** Refusals by error code (e.g. `out_of_stock`, `insufficient_funds`). */
+const RefusalCounts = z.record(z.string(), count);
+
+/**
+ * One second of committed facts, for the dashboard. Counts are of requests whose outcome was
+ * committed in that second (a repeat answered from its stored outcome is not counted again).
+ */
+export const DashboardSecond = z.strictObject({
+  /** Unix time in ms at which this second ended. */
+  at: z.int().min(0),
+  /** The newest commit this second includes. */
+  seq: z.int().min(0),
+  orders: z.strictObject({ ok: count, refused: RefusalCounts }),
+  /** The bank's money operations (open account, deposit, withdraw, transfer, loan payments). */
+  money: z.strictObject({ ok: count, refused: RefusalCounts }),
+  /** Durable commits (one fsync each) and the operations they held. */
+  commits: count,
+  operationsCommitted: count,
+  /** Replies sent, and the server's time from frame received to reply sent; null when none. */
+  replies: count,
+  replyLatencyP50Ms: z.number().min(0).nullable(),
+  replyLatencyP99Ms: z.number().min(0).nullable(),
+  /** Stock of every product at the end of the second, by product id. */
+  stock: z.record(z.string(), count),
+  /** Products whose last unit was bought in this second. */
+  soldOut: z.array(productId),
+  /** Checkouts refused because another shopper bought the stock first, by product id. */
+  racesLost: z.record(z.string(), count),
+  totalDepositsCents: count,
+  totalLoansOwedCents: count,
+  /** Tabs connected at the end of the second. */
+  presence: z.strictObject({ shoppers: count, customers: count, auditors: count, observers: count }),
+  /**
+   * Auditor only: the balances as stored against what the ledger's movements say they must be
+   * (opening deposits + deposits - withdrawals - loan payments by transfer; loans opened - paid).
+   */
+  conservation: z
+    .strictObject({
+      depositsActualCents: count,
+      depositsExpectedCents: z.int(),
+      loansActualCents: count,
+      loansExpectedCents: z.int(),
+    })
+    .optional(),
+});
+
+/** One line of the dashboard's live tape: a committed fact in words, with no personal data. */
+export const TapeEvent = z.strictObject({
+  /** Grows by one per event (a gap means events were left off the tape). */
+  id: z.int().min(1),
+  /** Unix time in ms. */
+  at: z.int().min(0),
+  kind: z.enum(['order', 'order_refused', 'sold_out', 'money', 'money_refused']),
+  ok: z.boolean(),
+  text: z.string(),
+});
+
 // ---------------------------------------------------------------------------------------
 // Client -> server
 
@@ -332,6 +390,10 @@ export const AuditHistory = request('audit.history', {
 });
 export const AuditCheck = request('audit.check', {});
 
+/** Start receiving a `dashboard` frame every second (public facts; the auditor also gets the conservation check). */
+export const DashboardWatch = request('dashboard.watch', {});
+export const DashboardUnwatch = request('dashboard.unwatch', {});
+
 export const ClientMessage = z.discriminatedUnion('type', [
   SessionStart,
   SessionResume,
@@ -358,6 +420,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   AuditHolders,
   AuditHistory,
   AuditCheck,
+  DashboardWatch,
+  DashboardUnwatch,
 ]);
 
 export type ClientMessage = z.infer<typeof ClientMessage>;
@@ -451,6 +515,13 @@ export const resultSchemas = {
   }),
   'audit.history': HistoryPage,
   'audit.check': z.strictObject({ report: IntegrityReport }),
+  'dashboard.watch': z.strictObject({
+    /** The seconds the server keeps (at most dashboardWindowSeconds), oldest first. */
+    seconds: z.array(DashboardSecond),
+    /** The newest tape events (at most dashboardTapeEventsMax), oldest first. */
+    tape: z.array(TapeEvent),
+  }),
+  'dashboard.unwatch': z.strictObject({}),
 } as const satisfies Record<ClientMessageType, z.ZodType>;
 
 export type ResultOf<Type extends ClientMessageType> = z.infer<(typeof resultSchemas)[Type]>;
@@ -561,7 +632,17 @@ export const Stats = z.strictObject({
   bank: BankStats,
 });
 
-export const ServerMessage = z.discriminatedUnion('type', [Welcome, Result, ErrorMessage, Changes, Stats]);
+/** To a tab that sent `dashboard.watch`: the second that just ended, every dashboardIntervalMs. */
+export const Dashboard = z.strictObject({
+  type: z.literal('dashboard'),
+  second: DashboardSecond,
+  /** The second's events, at most dashboardTapeEventsPerSecondMax, oldest first. */
+  tape: z.array(TapeEvent),
+  /** The second's events left off the tape. */
+  tapeOmitted: count,
+});
+
+export const ServerMessage = z.discriminatedUnion('type', [Welcome, Result, ErrorMessage, Changes, Stats, Dashboard]);
 
 export type ProductView = z.infer<typeof ProductView>;
 export type ShopperView = z.infer<typeof ShopperView>;
@@ -574,6 +655,9 @@ export type Result = z.infer<typeof Result>;
 export type ErrorMessage = z.infer<typeof ErrorMessage>;
 export type Changes = z.infer<typeof Changes>;
 export type Stats = z.infer<typeof Stats>;
+export type Dashboard = z.infer<typeof Dashboard>;
+export type DashboardSecond = z.infer<typeof DashboardSecond>;
+export type TapeEvent = z.infer<typeof TapeEvent>;
 export type UserView = z.infer<typeof UserView>;
 export type AccountView = z.infer<typeof AccountView>;
 export type LedgerEntryView = z.infer<typeof LedgerEntryView>;

@@ -1,5 +1,5 @@
 import type { AccountKind, TransactionKind, TransactionView, UserView } from '../../shared/protocol.ts';
-import type { AccountState, MovementPlan } from './rules.ts';
+import type { AccountState, MovementPlan, MovementTotals } from './rules.ts';
 
 export interface StoredCredentials {
   user: UserView;
@@ -65,6 +65,8 @@ export interface BankRepository {
   /** Ledger transactions committed after `sinceSeq`, in commit order, at most `limit`. */
   transactionsSince(sinceSeq: number, limit: number): Promise<TransactionView[]>;
   totals(): Promise<{ depositsCents: number; loansOwedCents: number }>;
+  /** The totals as the ledger's movements make them (the other side of the conservation check). */
+  movementTotals(): Promise<MovementTotals>;
   countLedger(): Promise<LedgerTotals>;
   findings(): Promise<LedgerFindings>;
 }

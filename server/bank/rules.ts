@@ -173,3 +173,32 @@ export function planLoanPaymentByTransfer(userId: number, from: AccountState, lo
     { account: loan, amountCents: -amountCents },
   ]);
 }
+
+/** The bank's two totals as the ledger's movements make them: deposits held, loans owed. */
+export interface MovementTotals {
+  depositsCents: number;
+  loansCents: number;
+}
+
+/**
+ * How one committed movement changes the totals, from its kind alone: money from outside raises
+ * deposits, money leaving lowers them, a loan payment by transfer lowers both, and transfers
+ * between customers change neither. Summed over the ledger this is what the stored balances must
+ * add up to: the conservation check.
+ */
+export function movementTotalsEffect(kind: TransactionKind, openedLoan: boolean, amountCents: number): MovementTotals {
+  switch (kind) {
+    case 'open_account':
+      return openedLoan ? { depositsCents: 0, loansCents: amountCents } : { depositsCents: amountCents, loansCents: 0 };
+    case 'deposit':
+      return { depositsCents: amountCents, loansCents: 0 };
+    case 'withdrawal':
+      return { depositsCents: -amountCents, loansCents: 0 };
+    case 'transfer':
+      return { depositsCents: 0, loansCents: 0 };
+    case 'loan_payment_check':
+      return { depositsCents: 0, loansCents: -amountCents };
+    case 'loan_payment_transfer':
+      return { depositsCents: -amountCents, loansCents: -amountCents };
+  }
+}

@@ -43,6 +43,8 @@ export class ClientConnection {
   userSessionToken: string | null = null;
   requestsInFlight = 0;
   isAlive = true;
+  /** Set by `dashboard.watch`: the tab gets a `dashboard` frame every second. */
+  watchingDashboard = false;
   readonly #pendingProducts = new Map<number, ProductView>();
   readonly #pendingAccounts = new Map<string, AccountView>();
   #pendingTransactions: TransactionView[] = [];

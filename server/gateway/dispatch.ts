@@ -5,6 +5,7 @@ import type { Committed, Outcome } from '../storage/unit-of-work.ts';
 import type { UserOperations } from '../users/user-operations.ts';
 import { requestKey, shopperScope, userScope } from '../requests/request-key.ts';
 import type { SyncOperations } from '../sync/sync-operations.ts';
+import type { DashboardFeed } from '../dashboard/dashboard-feed.ts';
 import type { ClientConnection } from './client-connection.ts';
 import { errorFrame } from './frames.ts';
 
@@ -13,11 +14,15 @@ export interface Services {
   users: UserOperations;
   bank: BankOperations;
   sync: SyncOperations;
+  dashboard: DashboardFeed;
   lastCommittedSeq: () => number;
 }
 
 type MessageOf<Prefix extends string> = Extract<ClientMessage, { type: `${Prefix}${string}` }>;
-type StoreMessage = Exclude<ClientMessage, MessageOf<'auth.'> | MessageOf<'bank.'> | MessageOf<'audit.'> | MessageOf<'sync.'>>;
+type StoreMessage = Exclude<
+  ClientMessage,
+  MessageOf<'auth.'> | MessageOf<'bank.'> | MessageOf<'audit.'> | MessageOf<'sync.'> | MessageOf<'dashboard.'>
+>;
 
 /**
  * Routes one valid message to its operation and turns the outcome into the reply.
@@ -28,6 +33,7 @@ export function dispatch(client: ClientConnection, message: ClientMessage, servi
   if (message.type.startsWith('bank.')) return dispatchBank(client, message as MessageOf<'bank.'>, services);
   if (message.type.startsWith('audit.')) return dispatchAudit(client, message as MessageOf<'audit.'>, services);
   if (message.type === 'sync.resume') return resume(client, message, services);
+  if (message.type.startsWith('dashboard.')) return Promise.resolve(dashboard(client, message as MessageOf<'dashboard.'>, services));
   return dispatchStore(client, message as StoreMessage, services);
 }
 
@@ -183,6 +189,19 @@ async function dispatchAudit(client: ClientConnection, message: MessageOf<'audit
       const report = await bank.auditCheck();
       return { type: 'result', requestId, seq: report.seq, result: { report } };
     }
+    default:
+      return assertNever(message);
+  }
+}
+
+/** Open to every tab: public facts only, and the conservation check for the auditor. */
+function dashboard(client: ClientConnection, message: MessageOf<'dashboard.'>, services: Services): ServerMessage {
+  switch (message.type) {
+    case 'dashboard.watch':
+      return replyRead(message.requestId, services, services.dashboard.watch(client));
+    case 'dashboard.unwatch':
+      services.dashboard.unwatch(client);
+      return replyRead(message.requestId, services, {});
     default:
       return assertNever(message);
   }

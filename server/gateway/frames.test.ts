@@ -54,6 +54,8 @@ const validMessages: Record<ClientMessageType, Record<string, unknown>> = {
   'audit.holders': {},
   'audit.history': { username: 'ada', kind: 'transfer' },
   'audit.check': {},
+  'dashboard.watch': {},
+  'dashboard.unwatch': {},
 };
 
 const sessionStart = (fields: Record<string, unknown>) => ({

@@ -24,6 +24,8 @@ export interface GatewayOptions {
   snapshot: () => Promise<Snapshot>;
   /** The bank's current totals and rate, for the periodic `stats` frame. */
   bankStats: () => Promise<BankStats>;
+  /** Told how long each request took, from frame received to reply sent. */
+  onReplied?: (latencyMs: number) => void;
   log: (line: string) => void;
 }
 
@@ -61,6 +63,11 @@ export class Gateway {
 
   get clientCount(): number {
     return this.#clients.size;
+  }
+
+  /** Every connected tab (that has had its welcome). */
+  clients(): Iterable<ClientConnection> {
+    return this.#clients;
   }
 
   /** Called once per durable commit. */
@@ -112,7 +119,9 @@ export class Gateway {
 
   #socketOnMessage(client: ClientConnection, data: RawData, isBinary: boolean): void {
     this.#requestsInFlight += 1;
+    const receivedAt = performance.now();
     void this.#answer(client, data, isBinary).finally(() => {
+      this.#options.onReplied?.(performance.now() - receivedAt);
       this.#requestsInFlight -= 1;
       if (this.#requestsInFlight === 0) this.#onAllAnswered?.();
     });

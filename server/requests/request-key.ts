@@ -12,6 +12,8 @@ export interface RequestKey {
   scope: string;
   requestId: string;
   bodyDigest: Buffer;
+  /** The request's type (`checkout`, `bank.transfer`...), so what a commit held can be told apart. */
+  type: string;
 }
 
 /** Bytes of SHA-256 kept: enough to tell two bodies apart, and half the storage per request. */
@@ -21,7 +23,7 @@ export const userScope = (userId: number): string => `u${userId}`;
 export const shopperScope = (shopperId: number): string => `s${shopperId}`;
 
 export function requestKey(scope: string, message: ClientMessage): RequestKey {
-  return { scope, requestId: message.requestId, bodyDigest: bodyDigest(message) };
+  return { scope, requestId: message.requestId, bodyDigest: bodyDigest(message), type: message.type };
 }
 
 /** SHA-256 of the message without its requestId, keys sorted, so field order never matters. */

@@ -120,10 +120,18 @@ export class StorageUnavailableError extends Error {
   readonly code = 'server_busy' as const;
 }
 
+/** What one durable commit held, besides the entities it changed. */
+export interface CommittedBatch {
+  /** Operations in the batch, answered from a stored outcome or not. */
+  operations: number;
+  /** The outcome of every keyed request that ran in this commit (not repeats answered from a stored outcome). */
+  outcomes: Array<{ type: string; outcome: Outcome<unknown> }>;
+}
+
 export interface UnitOfWorkOptions {
   batchOperationsMax?: number;
-  /** Called after every durable commit with the entities it changed. */
-  onCommit: (seq: number, changes: ChangedEntities) => void;
+  /** Called after every durable commit with the entities it changed and what it held. */
+  onCommit: (seq: number, changes: ChangedEntities, batch: CommittedBatch) => void;
   onOperationError?: (error: unknown) => void;
 }
 
@@ -242,11 +250,13 @@ export class UnitOfWork<Context> {
       }
       return;
     }
+    const outcomes: CommittedBatch['outcomes'] = [];
     for (const { queued, ran } of batch) {
       queued.resolve({ outcome: ran!.outcome, seq: ran!.replayedSeq ?? seq });
+      if (queued.requestKey !== undefined && ran!.ran) outcomes.push({ type: queued.requestKey.type, outcome: ran!.outcome });
     }
     try {
-      this.#options.onCommit(seq, changes.toChangedEntities());
+      this.#options.onCommit(seq, changes.toChangedEntities(), { operations: batch.length, outcomes });
     } catch (error) {
       // The commit is durable and its callers answered; a publishing fault must not undo that.
       console.error('publishing a committed batch failed', error);
@@ -272,7 +282,7 @@ export class UnitOfWork<Context> {
     const outcome = await this.#runInSavepoint(queued.operation, batchChanges, seq);
     // After the savepoint: a refusal's rollback must not take its stored answer with it.
     if (key !== undefined) await this.#engine.storeRequestOutcome(key, seq, JSON.stringify(outcome));
-    return { outcome };
+    return { outcome, ran: true };
   }
 
   async #runInSavepoint(operation: Operation<unknown, unknown>, batchChanges: ChangeRecorder, seq: number): Promise<Outcome<unknown>> {
@@ -306,6 +316,8 @@ export class UnitOfWork<Context> {
 /** What running one queued operation came to; `replayedSeq` when a stored outcome answered it. */
 interface Ran {
   outcome: Outcome<unknown>;
+  /** True when the operation itself ran (not answered from a stored outcome, nor a key reused for another body). */
+  ran?: boolean;
   replayedSeq?: number;
 }
 

@@ -28,6 +28,7 @@ import {
   type RequestFields,
   type ResultOf,
   type Stats,
+  type Dashboard,
   type Welcome,
 } from '../protocol.ts';
 import { clientRequestsInFlightMax, frameBytesMax, heartbeatIntervalMs, requestTimeoutMs } from '../limits.ts';
@@ -130,6 +131,8 @@ interface Events {
   /** The tab was too far behind to resume: reload whatever it holds beyond the welcome. */
   resync: (reason: string) => void;
   stats: (stats: Stats) => void;
+  /** A second of the dashboard, to a tab that sent `dashboard.watch` (again after every reconnect: watching is per connection). */
+  dashboard: (dashboard: Dashboard) => void;
   status: (status: ConnectionStatus) => void;
   warning: (text: string) => void;
 }
@@ -140,7 +143,7 @@ export class ProtocolClient {
   readonly keys: RequestKeys;
   readonly #options: Required<Omit<ProtocolClientOptions, 'onConnected' | 'network' | 'keys'>> & Pick<ProtocolClientOptions, 'onConnected' | 'network'>;
   readonly #pending = new Map<string, Pending>();
-  readonly #listeners: Listeners = { welcome: new Set(), changes: new Set(), resync: new Set(), stats: new Set(), status: new Set(), warning: new Set() };
+  readonly #listeners: Listeners = { welcome: new Set(), changes: new Set(), resync: new Set(), stats: new Set(), dashboard: new Set(), status: new Set(), warning: new Set() };
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #socket: SocketLike | null = null;
   #socketDisposers: Array<() => void> = [];
@@ -457,11 +460,12 @@ export class ProtocolClient {
     const type = (json as { type?: unknown } | null)?.type;
     if (type === 'result' || type === 'error') return this.#replyArrived(json);
     if (type === 'welcome') return void this.#welcomeArrived(socket, json);
-    if (type !== 'changes' && type !== 'stats') return this.#emit('warning', `Ignored a frame of unknown type ${JSON.stringify(type)}.`);
-    const message = this.#options.validateBroadcasts ? ServerMessageSchema.safeParse(json) : { success: true as const, data: json as Changes | Stats };
+    if (type !== 'changes' && type !== 'stats' && type !== 'dashboard') return this.#emit('warning', `Ignored a frame of unknown type ${JSON.stringify(type)}.`);
+    const message = this.#options.validateBroadcasts ? ServerMessageSchema.safeParse(json) : { success: true as const, data: json as Changes | Stats | Dashboard };
     if (!message.success) return this.#emit('warning', `Ignored a ${type} frame that does not match the protocol: ${message.error.message}`);
     if (message.data.type === 'changes') this.#changesArrived(message.data);
     else if (message.data.type === 'stats') this.#emit('stats', message.data);
+    else if (message.data.type === 'dashboard') this.#emit('dashboard', message.data);
   }
 
   #changesArrived(changes: Changes): void {

@@ -1,6 +1,6 @@
 import type { AccountKind, TransactionKind, TransactionView, UserView } from '../../../shared/protocol.ts';
 import type { BankRepository, HistoryFilter, LedgerFindings, LedgerTotals, RecordedMovement, StoredCredentials } from '../../bank/bank-repository.ts';
-import { type AccountState, type LedgerAccountKind, type MovementPlan, balanceAfter } from '../../bank/rules.ts';
+import { type AccountState, type LedgerAccountKind, type MovementPlan, type MovementTotals, balanceAfter, movementTotalsEffect } from '../../bank/rules.ts';
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from '../database.ts';
 
@@ -114,6 +114,11 @@ export class SqliteBankRepository implements BankRepository {
         `SELECT COALESCE(SUM(CASE WHEN kind IN ('checking', 'savings') THEN balance_cents END), 0) AS deposits,
                 COALESCE(SUM(CASE WHEN kind = 'loan' THEN balance_cents END), 0) AS loans
          FROM accounts`,
+      ),
+      movementsByKind: database.prepare<[], { kind: TransactionKind; openedLoan: 0 | 1; amountCents: number }>(
+        `SELECT t.kind, COALESCE(a.kind = 'loan', 0) AS openedLoan, SUM(t.amount_cents) AS amountCents
+         FROM ledger_transactions t LEFT JOIN accounts a ON a.id = t.to_account_id
+         GROUP BY t.kind, openedLoan`,
       ),
       countLedger: database.prepare<[], LedgerTotals>(
         `SELECT (SELECT COUNT(*) FROM ledger_transactions) AS transactions,
@@ -307,6 +312,16 @@ export class SqliteBankRepository implements BankRepository {
   async totals(): Promise<{ depositsCents: number; loansOwedCents: number }> {
     const { deposits, loans } = this.#statements.totals.get()!;
     return { depositsCents: deposits, loansOwedCents: loans };
+  }
+
+  async movementTotals(): Promise<MovementTotals> {
+    const totals: MovementTotals = { depositsCents: 0, loansCents: 0 };
+    for (const { kind, openedLoan, amountCents } of this.#statements.movementsByKind.all()) {
+      const effect = movementTotalsEffect(kind, kind === 'open_account' && openedLoan === 1, amountCents);
+      totals.depositsCents += effect.depositsCents;
+      totals.loansCents += effect.loansCents;
+    }
+    return totals;
   }
 
   async countLedger(): Promise<LedgerTotals> {
