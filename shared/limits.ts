@@ -122,6 +122,9 @@ export const dashboardWindowSeconds = 900;
 /** How often watching tabs get the second that just ended. */
 export const dashboardIntervalMs = 1_000;
 
+/** New tape events go out this often, without waiting for their second to end. */
+export const dashboardTapeFlushMs = 250;
+
 /** Newest events of the live tape the server keeps, and sends a tab that starts watching. */
 export const dashboardTapeEventsMax = 200;
 

@@ -632,13 +632,17 @@ export const Stats = z.strictObject({
   bank: BankStats,
 });
 
-/** To a tab that sent `dashboard.watch`: the second that just ended, every dashboardIntervalMs. */
+/**
+ * To a tab that sent `dashboard.watch`: the second that just ended, every dashboardIntervalMs, and
+ * in between, every dashboardTapeFlushMs when there are any, the tape's new events.
+ */
 export const Dashboard = z.strictObject({
   type: z.literal('dashboard'),
-  second: DashboardSecond,
-  /** The second's events, at most dashboardTapeEventsPerSecondMax, oldest first. */
+  /** Null in a frame that only brings new tape events. */
+  second: DashboardSecond.nullable(),
+  /** Events since the previous frame, oldest first (at most dashboardTapeEventsPerSecondMax per second). */
   tape: z.array(TapeEvent),
-  /** The second's events left off the tape. */
+  /** Events since the previous frame left off the tape. */
   tapeOmitted: count,
 });
 

@@ -1,4 +1,4 @@
-import { dashboardIntervalMs } from '../../shared/limits.ts';
+import { dashboardIntervalMs, dashboardTapeFlushMs } from '../../shared/limits.ts';
 import type { Dashboard, ResultOf } from '../../shared/protocol.ts';
 import type { ClientConnection } from '../gateway/client-connection.ts';
 import type { BankTotalsAt, DashboardRecorder, Presence } from './dashboard-recorder.ts';
@@ -17,15 +17,17 @@ const isAuditor = (client: ClientConnection) => client.user?.role === 'auditor';
 /**
  * Closes a dashboard second every dashboardIntervalMs and sends it to the tabs watching: one
  * serialization for everyone and one for the auditor, who also gets the conservation check.
+ * New tape events do not wait for the second to end: they go out every dashboardTapeFlushMs.
  */
 export class DashboardFeed {
   readonly #options: DashboardFeedOptions;
   readonly #timer: NodeJS.Timeout;
   #ticking = false;
+  #nextSecondAt = Date.now() + dashboardIntervalMs;
 
   constructor(options: DashboardFeedOptions) {
     this.#options = options;
-    this.#timer = setInterval(() => void this.#tick(), dashboardIntervalMs);
+    this.#timer = setInterval(() => void this.#tick(), dashboardTapeFlushMs);
     this.#timer.unref();
   }
 
@@ -39,6 +41,24 @@ export class DashboardFeed {
     client.watchingDashboard = false;
   }
 
+  #flushTape(): void {
+    const { tape, tapeOmitted } = this.#options.recorder.takeNewTape();
+    if (tape.length === 0 && tapeOmitted === 0) return;
+    const frame: Dashboard = { type: 'dashboard', second: null, tape, tapeOmitted };
+    this.#send(frame, frame);
+  }
+
+  /** Serialized at most once per audience, and only when some tab of it watches. */
+  #send(publicFrame: Dashboard, auditorFrame: Dashboard): void {
+    let publicText: string | null = null;
+    let auditorText: string | null = null;
+    for (const client of this.#options.clients()) {
+      if (!client.watchingDashboard) continue;
+      if (isAuditor(client)) client.sendIfKeepingUp((auditorText ??= JSON.stringify(auditorFrame)));
+      else client.sendIfKeepingUp((publicText ??= JSON.stringify(publicFrame)));
+    }
+  }
+
   close(): void {
     clearInterval(this.#timer);
   }
@@ -46,6 +66,10 @@ export class DashboardFeed {
   async #tick(): Promise<void> {
     // A read that waits for a long batch must not let seconds pile up behind it.
     if (this.#ticking) return;
+    if (Date.now() < this.#nextSecondAt) {
+      this.#flushTape();
+      return;
+    }
     this.#ticking = true;
     try {
       const bank = await this.#options.readBankTotals();
@@ -56,19 +80,15 @@ export class DashboardFeed {
         if (client.user?.role === 'auditor') presence.auditors += 1;
         if (client.shopper === null && client.user === null) presence.observers += 1;
       }
-      const closed = this.#options.recorder.closeSecond(Date.now(), bank, presence);
-      let publicText: string | null = null;
-      let auditorText: string | null = null;
-      for (const client of this.#options.clients()) {
-        if (!client.watchingDashboard) continue;
-        if (isAuditor(client)) {
-          auditorText ??= JSON.stringify({ type: 'dashboard', second: closed.second, tape: closed.tape, tapeOmitted: closed.tapeOmitted } satisfies Dashboard);
-          client.sendIfKeepingUp(auditorText);
-        } else {
-          publicText ??= JSON.stringify({ type: 'dashboard', second: closed.publicSecond, tape: closed.tape, tapeOmitted: closed.tapeOmitted } satisfies Dashboard);
-          client.sendIfKeepingUp(publicText);
-        }
-      }
+      const now = Date.now();
+      // Whole seconds from the first: a late timer shortens the next second instead of shifting them all.
+      this.#nextSecondAt = Math.max(this.#nextSecondAt + dashboardIntervalMs, now + dashboardIntervalMs / 2);
+      const closed = this.#options.recorder.closeSecond(now, bank, presence);
+      const { tape, tapeOmitted } = this.#options.recorder.takeNewTape();
+      this.#send(
+        { type: 'dashboard', second: closed.publicSecond, tape, tapeOmitted },
+        { type: 'dashboard', second: closed.second, tape, tapeOmitted },
+      );
     } catch (error) {
       // The database closing under a last tick during shutdown is expected; anything else is logged.
       this.#options.log(`dashboard second not sent: ${error instanceof Error ? error.message : String(error)}`);

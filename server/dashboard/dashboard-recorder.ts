@@ -27,6 +27,10 @@ export interface ClosedSecond {
   /** With `conservation`, for the auditor; `publicSecond` is the same without it. */
   second: DashboardSecond;
   publicSecond: DashboardSecond;
+}
+
+/** Tape events not yet handed out, and how many were left off since the last hand-out. */
+export interface NewTape {
   tape: TapeEvent[];
   tapeOmitted: number;
 }
@@ -65,6 +69,7 @@ export class DashboardRecorder {
   #lastSeq: number;
   #nextTapeId = 1;
   #current = emptyAccumulator();
+  #newTape: NewTape = { tape: [], tapeOmitted: 0 };
 
   constructor(options: DashboardRecorderOptions) {
     for (const product of options.products) this.#products.set(product.id, { name: product.name, stock: product.stock });
@@ -92,7 +97,14 @@ export class DashboardRecorder {
     this.#latency.record(latencyMs);
   }
 
-  /** Ends the current second at `at` (unix ms): it joins the window, and its events are handed out once. */
+  /** The events recorded since the last call, each handed out once. */
+  takeNewTape(): NewTape {
+    const taken = this.#newTape;
+    this.#newTape = { tape: [], tapeOmitted: 0 };
+    return taken;
+  }
+
+  /** Ends the current second at `at` (unix ms): it joins the window. */
   closeSecond(at: number, bank: BankTotalsAt, presence: Presence): ClosedSecond {
     const current = this.#current;
     const stock: Record<string, number> = {};
@@ -129,7 +141,7 @@ export class DashboardRecorder {
         : publicSecond;
     this.#seconds.push(second);
     if (this.#seconds.length > dashboardWindowSeconds) this.#seconds.splice(0, this.#seconds.length - dashboardWindowSeconds);
-    const closed = { second, publicSecond, tape: current.tape, tapeOmitted: current.tapeOmitted };
+    const closed = { second, publicSecond };
     this.#current = emptyAccumulator();
     this.#latency.reset();
     return closed;
@@ -193,12 +205,13 @@ export class DashboardRecorder {
   #addEvent(kind: TapeEvent['kind'], ok: boolean, text: string): void {
     const current = this.#current;
     const id = this.#nextTapeId++;
-    if (current.tape.length >= dashboardTapeEventsPerSecondMax) {
-      current.tapeOmitted += 1;
+    if (current.tapeEvents >= dashboardTapeEventsPerSecondMax) {
+      this.#newTape.tapeOmitted += 1;
       return;
     }
+    current.tapeEvents += 1;
     const event: TapeEvent = { id, at: Date.now(), kind, ok, text };
-    current.tape.push(event);
+    this.#newTape.tape.push(event);
     this.#tape.push(event);
     if (this.#tape.length > dashboardTapeEventsMax) this.#tape.shift();
   }
@@ -213,12 +226,12 @@ interface Accumulator {
   operationsCommitted: number;
   soldOut: number[];
   racesLost: Record<string, number>;
-  tape: TapeEvent[];
-  tapeOmitted: number;
+  /** Put on the tape this second (at most dashboardTapeEventsPerSecondMax). */
+  tapeEvents: number;
 }
 
 function emptyAccumulator(): Accumulator {
-  return { ordersOk: 0, ordersRefused: {}, moneyOk: 0, moneyRefused: {}, commits: 0, operationsCommitted: 0, soldOut: [], racesLost: {}, tape: [], tapeOmitted: 0 };
+  return { ordersOk: 0, ordersRefused: {}, moneyOk: 0, moneyRefused: {}, commits: 0, operationsCommitted: 0, soldOut: [], racesLost: {}, tapeEvents: 0 };
 }
 
 function increment(counts: Record<string, number>, key: string): void {

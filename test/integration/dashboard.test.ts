@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dashboardIntervalMs } from '../../shared/limits.ts';
+import { dashboardIntervalMs, dashboardTapeFlushMs } from '../../shared/limits.ts';
 import type { Dashboard, DashboardSecond } from '../../shared/protocol.ts';
 import { openAccount, registerUser, signInAuditor } from '../support/bank-fixtures.ts';
 import { TestClient } from '../support/test-client.ts';
@@ -9,6 +9,8 @@ import { product } from '../support/test-server.ts';
 const fixture = useTestServer();
 
 const dashboardFrames = (client: TestClient): Dashboard[] => client.frames.filter((frame): frame is Dashboard => frame.type === 'dashboard');
+/** The seconds a tab was sent after it started watching (frames that only bring tape events have none). */
+const secondsSent = (client: TestClient): DashboardSecond[] => dashboardFrames(client).flatMap((frame) => (frame.second === null ? [] : [frame.second]));
 
 /** Sums one number over every second a tab has received (the window answer and the frames after it). */
 function total(seconds: DashboardSecond[], count: (second: DashboardSecond) => number): number {
@@ -17,7 +19,7 @@ function total(seconds: DashboardSecond[], count: (second: DashboardSecond) => n
 
 async function watch(client: TestClient) {
   const answer = await client.expectResult('dashboard.watch', {});
-  return () => [...answer.seconds, ...dashboardFrames(client).map((frame) => frame.second)];
+  return () => [...answer.seconds, ...secondsSent(client)];
 }
 
 describe('the dashboard', () => {
@@ -98,7 +100,7 @@ describe('the dashboard', () => {
     await customer.client.expectResult('bank.payLoanByCheck', { loanAccountNumber: loan.number, amountCents: 500 });
 
     await expect.poll(() => seen().at(-1)?.conservation?.depositsActualCents, { timeout: dashboardIntervalMs * 4 }).toBe(10_000 + 500 - 700 - 1_000);
-    for (const second of dashboardFrames(auditor).map((frame) => frame.second)) {
+    for (const second of secondsSent(auditor)) {
       expect(second.conservation).toBeDefined();
       expect(second.conservation!.depositsExpectedCents).toBe(second.conservation!.depositsActualCents);
       expect(second.conservation!.loansExpectedCents).toBe(second.conservation!.loansActualCents);
@@ -108,12 +110,31 @@ describe('the dashboard', () => {
     expect(seen().at(-1)!.presence).toMatchObject({ customers: 1, auditors: 1 });
   });
 
+  it('sends new tape events without waiting for their second to end', async () => {
+    await fixture.start([product('Quick Cup', 100, 1_000)]);
+    const [observer, shopper] = await fixture.connect(2);
+    await observer!.expectResult('dashboard.watch', {});
+    await shopper!.startShopper();
+    // Orders spread over more than three tape flushes: seconds close at most every half second, so
+    // at least one flush falls between two closes and must carry its events in a frame of its own.
+    const orders = Math.ceil((3 * dashboardTapeFlushMs) / 100) + 1;
+    for (let order = 0; order < orders; order += 1) {
+      await shopper!.expectResult('cart.add', { productId: 1, quantity: 1 });
+      await shopper!.expectResult('checkout', { expectedTotalCents: 1_000 });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const texts = () => dashboardFrames(observer!).flatMap((frame) => frame.tape.map((event) => event.text));
+    await expect.poll(() => texts().length, { timeout: dashboardIntervalMs * 2 }).toBe(orders);
+    expect(new Set(texts())).toEqual(new Set(['A shopper ordered 1 item for $10.00']));
+    expect(dashboardFrames(observer!).some((frame) => frame.second === null && frame.tape.length > 0)).toBe(true);
+  });
+
   it('stops the frames after dashboard.unwatch', async () => {
     await fixture.start();
     const observer = await TestClient.connect(fixture.server.webSocketUrl);
     fixture.track(observer);
     await observer.expectResult('dashboard.watch', {});
-    await expect.poll(() => dashboardFrames(observer).length, { timeout: dashboardIntervalMs * 3 }).toBeGreaterThan(0);
+    await expect.poll(() => secondsSent(observer).length, { timeout: dashboardIntervalMs * 3 }).toBeGreaterThan(0);
     await observer.expectResult('dashboard.unwatch', {});
     const framesAtUnwatch = dashboardFrames(observer).length;
     await new Promise((resolve) => setTimeout(resolve, dashboardIntervalMs * 2.5));
