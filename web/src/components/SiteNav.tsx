@@ -5,9 +5,10 @@ const pages: ReadonlyArray<{ route: Route; label: string }> = [
   { route: 'store', label: 'Store' },
   { route: 'bank', label: 'Bank' },
   { route: 'audit', label: 'Audit' },
+  { route: 'dashboard', label: 'Dashboard' },
 ];
 
-/** Store and Bank for everyone; Audit only for the signed-in auditor. */
+/** Store, Bank and Dashboard for everyone; Audit only for the signed-in auditor. */
 export function SiteNav({ route }: { route: Route }) {
   const auditor = useTally((state) => state.user?.role === 'auditor');
   return (

@@ -6,6 +6,8 @@ describe('hash routes', () => {
     expect(routeFromHash('#/bank')).toBe('bank');
     expect(routeFromHash('#/bank/')).toBe('bank');
     expect(routeFromHash('#/audit')).toBe('audit');
+    expect(routeFromHash('#/dashboard')).toBe('dashboard');
+    expect(routeFromHash('#/dashboard/')).toBe('dashboard');
     expect(routeFromHash('#/store')).toBe('store');
     expect(routeFromHash('')).toBe('store');
     expect(routeFromHash('#/nowhere')).toBe('store');

@@ -8,6 +8,7 @@ import { createBankUserSlice, type BankUserSlice } from './bank-user-slice.ts';
 import { createCatalogSlice, type CatalogSlice } from './catalog-slice.ts';
 import { createCheckoutSlice, type CheckoutSlice } from './checkout-slice.ts';
 import { createConnectionSlice, type ConnectionSlice } from './connection-slice.ts';
+import { createDashboardSlice, type DashboardSlice } from './dashboard-slice.ts';
 import { createOrdersSlice, type OrdersSlice } from './orders-slice.ts';
 import { createSessionSlice, type SessionSlice } from './session-slice.ts';
 import { createSimulationSlice, type SimulationSlice } from './simulation-slice.ts';
@@ -23,7 +24,8 @@ export type TallyState = ConnectionSlice &
   BankAccountsSlice &
   BankHistorySlice &
   AuditSlice &
-  SimulationSlice;
+  SimulationSlice &
+  DashboardSlice;
 export type TallyStore = StoreApi<TallyState>;
 export type TallySliceCreator<Slice> = StateCreator<TallyState, [], [], Slice>;
 
@@ -40,6 +42,7 @@ export function createTallyStore(): TallyStore {
     ...createBankHistorySlice(...api),
     ...createAuditSlice(...api),
     ...createSimulationSlice(...api),
+    ...createDashboardSlice(...api),
   }));
 }
 
