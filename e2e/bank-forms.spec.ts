@@ -27,6 +27,10 @@ test('every money form checks its amount in place, then answers OK with new bala
   await expect(withdrawn).toContainText('OK');
   await expect(withdrawn).toContainText('$99.50');
   await expect(balanceOf(page, checking)).toHaveText('$99.50');
+  // A new field error never sits under the last request's OK: editing or refusing a field clears it.
+  const refusedAfterOk = await moveMoney(page, 'Withdraw', checking, '1.999');
+  await expect(refusedAfterOk.getByText('Use at most two decimal places (whole cents).')).toBeVisible();
+  await expect(outcomeIn(refusedAfterOk)).toHaveCount(0);
 
   const overpaid = outcomeIn(await moveMoney(page, 'Pay loan by check', loan, '100'));
   await expect(overpaid).toContainText('FAILED');

@@ -1,4 +1,6 @@
 import { expect, test as base, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { connectTerminal } from '../../cli/tally-client.ts';
+import { formatCents } from '../../shared/money.ts';
 import type { AccountKind } from '../../shared/protocol.ts';
 
 /**
@@ -26,8 +28,18 @@ export function navLink(page: Page, name: 'Store' | 'Bank' | 'Audit'): Locator {
   return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 }
 
-export function bankTotal(page: Page, name: 'Total deposits' | 'Loans owed' | 'Operations per second'): Locator {
-  return page.getByRole('region', { name: 'Bank totals' }).getByRole('status', { name, exact: true });
+/**
+ * The bank's own total of deposits ("$1,234.00"), as the server computes it for a new connection's
+ * welcome: what the ledger holds, not what a tab adds up.
+ */
+export async function serverTotalDeposits(baseURL: string | undefined): Promise<string> {
+  if (baseURL === undefined) throw new Error('the e2e config sets baseURL');
+  const client = await connectTerminal(`${baseURL.replace(/^http/, 'ws')}/ws`, { reconnect: false });
+  try {
+    return formatCents(client.welcome.bank.totalDepositsCents);
+  } finally {
+    await client.close();
+  }
 }
 
 export async function submitCredentials(page: Page, mode: 'Sign in' | 'Register', username: string, password: string): Promise<void> {

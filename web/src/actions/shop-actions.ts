@@ -1,6 +1,7 @@
-import type { StockShortfall } from '../../../shared/protocol.ts';
-import { RequestError, describeFailure } from '../../../shared/client/request-error.ts';
+import { RequestError } from '../../../shared/client/request-error.ts';
 import type { SessionSync } from '../net/session-sync.ts';
+import { planCartUpdate, type CartAdjustment } from '../state/checkout-slice.ts';
+import { shownFailure } from '../state/connection-slice.ts';
 import { emptyCart } from '../state/session-slice.ts';
 import type { TallyStore } from '../state/store.ts';
 
@@ -18,7 +19,10 @@ export interface ShopActions {
   reviewOrder: () => void;
   backToCart: () => void;
   confirmOrder: () => Promise<void>;
-  /** After a lost race: sets each short line to what is still available (0 removes it). */
+  /**
+   * After a lost race: sets each short line to what is still available (0 removes it), and leaves
+   * what it did in the checkout flow for the cart to say.
+   */
   updateCartToWhatIsLeft: () => Promise<void>;
 }
 
@@ -29,6 +33,17 @@ export function createShopActions(sync: SessionSync, store: TallyStore): ShopAct
   async function changeCart(type: 'cart.add' | 'cart.set', productId: number, quantity: number): Promise<void> {
     const { result, seq } = await client.expectCommitted(type, { productId, quantity });
     state().applyCart(result.cart, seq);
+  }
+
+  /** The shopper edited the cart: the last outcome on screen (an order confirmed, lines cut after a lost race) is over. */
+  function cartEdited(): void {
+    const flow = state().checkout;
+    if (flow.step === 'confirmed' || (flow.step === 'cart' && flow.adjustments !== undefined)) state().setCheckout({ step: 'cart' });
+  }
+
+  async function editCart(type: 'cart.add' | 'cart.set', productId: number, quantity: number): Promise<void> {
+    await changeCart(type, productId, quantity);
+    cartEdited();
   }
 
   async function confirmOrder(): Promise<void> {
@@ -69,26 +84,40 @@ export function createShopActions(sync: SessionSync, store: TallyStore): ShopAct
       state().setCheckout({ step: 'cart' });
       return;
     }
-    state().setCheckout({ step: 'review', notice: describeFailure(error) });
+    state().setCheckout({ step: 'review', notice: shownFailure(error, state().onlineCount) });
   }
 
   async function updateCartToWhatIsLeft(): Promise<void> {
     const flow = state().checkout;
-    const shortfalls: readonly StockShortfall[] = flow.step === 'conflict' ? flow.shortfalls : [];
+    if (flow.step !== 'conflict') return;
+    const planned = planCartUpdate(flow.shortfalls, state().cart.lines, (productId) => state().productsById[productId]?.stock);
+    const done: CartAdjustment[] = [];
     // One line after another: the last reply then holds the whole updated cart.
-    for (const shortfall of shortfalls) {
-      await changeCart('cart.set', shortfall.productId, shortfall.available);
+    for (const adjustment of planned) done.push(await setLineToWhatIsLeft(adjustment));
+    state().setCheckout({ step: 'cart', adjustments: done });
+  }
+
+  /** If the stock dropped again since the conflict, the refusal says what is left now: one more try with that. */
+  async function setLineToWhatIsLeft(adjustment: CartAdjustment): Promise<CartAdjustment> {
+    try {
+      await changeCart('cart.set', adjustment.productId, adjustment.to);
+      return adjustment;
+    } catch (error) {
+      const left = error instanceof RequestError && error.code === 'insufficient_stock' ? error.details?.shortfalls?.[0]?.available : undefined;
+      if (left === undefined) throw error;
+      await changeCart('cart.set', adjustment.productId, left);
+      return { ...adjustment, to: left };
     }
-    state().setCheckout({ step: 'cart' });
   }
 
   return {
     startSession: (name, address) => sync.startSession(name, address),
-    addToCart: (productId, quantity) => changeCart('cart.add', productId, quantity),
-    setLineQuantity: (productId, quantity) => changeCart('cart.set', productId, quantity),
+    addToCart: (productId, quantity) => editCart('cart.add', productId, quantity),
+    setLineQuantity: (productId, quantity) => editCart('cart.set', productId, quantity),
     clearCart: async () => {
       const { result, seq } = await client.expectCommitted('cart.clear', {});
       state().applyCart(result.cart, seq);
+      cartEdited();
     },
     reviewOrder: () => {
       if (state().cart.lines.length === 0) return;

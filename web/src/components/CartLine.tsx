@@ -1,22 +1,35 @@
 import { useState } from 'react';
 import { formatCents } from '../../../shared/money.ts';
 import type { CartLineView } from '../../../shared/protocol.ts';
-import { describeFailure } from '../../../shared/client/request-error.ts';
 import { unitsLabel } from './labels.ts';
+import { offlineDescription, useOnline } from './OfflineNotice.tsx';
 import { useShopActions } from './shop-actions-context.ts';
+import { useShownFailure } from './use-shown-failure.ts';
 
-export function CartLine({ line }: { line: CartLineView }) {
+interface CartLineProps {
+  line: CartLineView;
+  /** The cart's offline notice, which says why the controls are disabled. */
+  offlineId: string;
+  /** The shopper changed this line: the cart clears what it showed about an earlier action. */
+  onEdited: () => void;
+}
+
+export function CartLine({ line, offlineId, onEdited }: CartLineProps) {
   const actions = useShopActions();
+  const online = useOnline();
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const failure = useShownFailure();
+  const disabled = busy || !online;
+  const describedBy = offlineDescription(online, offlineId);
 
   async function setQuantity(quantity: number) {
     setBusy(true);
-    setError(null);
+    failure.clear();
+    onEdited();
     try {
       await actions.setLineQuantity(line.productId, quantity);
-    } catch (failure) {
-      setError(describeFailure(failure));
+    } catch (error) {
+      failure.show(error);
     } finally {
       setBusy(false);
     }
@@ -34,7 +47,8 @@ export function CartLine({ line }: { line: CartLineView }) {
             type="button"
             className="stepper__button"
             aria-label={`Decrease quantity of ${line.name}`}
-            disabled={busy}
+            aria-describedby={describedBy}
+            disabled={disabled}
             onClick={() => void setQuantity(line.quantity - 1)}
           >
             −
@@ -46,7 +60,8 @@ export function CartLine({ line }: { line: CartLineView }) {
             type="button"
             className="stepper__button"
             aria-label={`Increase quantity of ${line.name}`}
-            disabled={busy}
+            aria-describedby={describedBy}
+            disabled={disabled}
             onClick={() => void setQuantity(line.quantity + 1)}
           >
             +
@@ -57,15 +72,16 @@ export function CartLine({ line }: { line: CartLineView }) {
           type="button"
           className="button button--ghost button--small"
           aria-label={`Remove ${line.name}`}
-          disabled={busy}
+          aria-describedby={describedBy}
+          disabled={disabled}
           onClick={() => void setQuantity(0)}
         >
           Remove
         </button>
       </div>
-      {error !== null && (
+      {failure.message !== null && (
         <p role="alert" className="notice notice--error notice--compact cart-line__error">
-          {error}
+          {failure.message}
         </p>
       )}
     </li>

@@ -1,5 +1,5 @@
 import type { Route } from '../routing/routes.ts';
-import { BankStatsBar } from './BankStatsBar.tsx';
+import { Logo } from './art/Logo.tsx';
 import { ConnectionIndicator } from './ConnectionIndicator.tsx';
 import { Greeting } from './Greeting.tsx';
 import { SiteNav } from './SiteNav.tsx';
@@ -10,7 +10,7 @@ export function Header({ route }: { route: Route }) {
       <div className="site-header__inner">
         <h1 className="brand">
           <span className="brand__mark" aria-hidden="true">
-            🛍️
+            <Logo />
           </span>
           Tally
         </h1>
@@ -18,7 +18,6 @@ export function Header({ route }: { route: Route }) {
         {route === 'store' && <Greeting />}
         <ConnectionIndicator />
       </div>
-      <BankStatsBar />
     </header>
   );
 }

@@ -1,10 +1,10 @@
-import { useId } from 'react';
+import { useId, type RefObject } from 'react';
 import type { OrderView } from '../../../shared/protocol.ts';
 import { OrderLinesTable } from './OrderLinesTable.tsx';
 import { orderTitle, placedAtLabel } from './labels.ts';
 import { useShopActions } from './shop-actions-context.ts';
 
-export function OrderConfirmed({ order }: { order: OrderView }) {
+export function OrderConfirmed({ headingRef, order }: { headingRef: RefObject<HTMLHeadingElement | null>; order: OrderView }) {
   const actions = useShopActions();
   const id = useId();
   const title = orderTitle(order.orderNumber);
@@ -13,7 +13,9 @@ export function OrderConfirmed({ order }: { order: OrderView }) {
       <div className="result__badge" aria-hidden="true">
         ✓
       </div>
-      <h2 id={`${id}-title`}>{title} confirmed</h2>
+      <h2 id={`${id}-title`} ref={headingRef} tabIndex={-1}>
+        {title} confirmed
+      </h2>
       <p className="result__lead">
         Thank you, {order.shipTo.name}! Placed {placedAtLabel(order.placedAt)}.
       </p>

@@ -1,22 +1,30 @@
-import { useId, useState } from 'react';
+import { useId, useState, type RefObject } from 'react';
 import type { StockShortfall } from '../../../shared/protocol.ts';
-import { describeFailure } from '../../../shared/client/request-error.ts';
+import { OfflineNotice, offlineDescription, useOnline } from './OfflineNotice.tsx';
 import { useShopActions } from './shop-actions-context.ts';
+import { useShownFailure } from './use-shown-failure.ts';
+
+interface OrderConflictProps {
+  headingRef: RefObject<HTMLHeadingElement | null>;
+  shortfalls: readonly StockShortfall[];
+}
 
 /** Checkout lost a race: nothing was bought; show what is short and offer the cart that can still be filled. */
-export function OrderConflict({ shortfalls }: { shortfalls: readonly StockShortfall[] }) {
+export function OrderConflict({ headingRef, shortfalls }: OrderConflictProps) {
   const actions = useShopActions();
+  const online = useOnline();
   const [updating, setUpdating] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const failure = useShownFailure();
   const id = useId();
+  const offlineId = `${id}-offline`;
 
   async function update() {
     setUpdating(true);
-    setError(null);
+    failure.clear();
     try {
       await actions.updateCartToWhatIsLeft();
-    } catch (failure) {
-      setError(describeFailure(failure));
+    } catch (error) {
+      failure.show(error);
       setUpdating(false);
     }
   }
@@ -26,7 +34,9 @@ export function OrderConflict({ shortfalls }: { shortfalls: readonly StockShortf
       <div className="result__badge" aria-hidden="true">
         !
       </div>
-      <h2 id={`${id}-title`}>Your order was not placed</h2>
+      <h2 id={`${id}-title`} ref={headingRef} tabIndex={-1}>
+        Your order was not placed
+      </h2>
       <p role="alert" className="result__lead">
         Another shopper bought some of these items first. Nothing was charged.
       </p>
@@ -53,16 +63,24 @@ export function OrderConflict({ shortfalls }: { shortfalls: readonly StockShortf
           ))}
         </tbody>
       </table>
-      {error !== null && (
+      <p className="result__hint">Updating lowers these lines to what is still available, removes those with none left, and keeps the rest of your cart.</p>
+      {failure.message !== null && (
         <p role="alert" className="notice notice--error">
-          {error}
+          {failure.message}
         </p>
       )}
+      <OfflineNotice id={offlineId} />
       <div className="panel__actions">
         <button type="button" className="button button--ghost" disabled={updating} onClick={actions.backToCart}>
           Back to cart
         </button>
-        <button type="button" className="button button--primary" disabled={updating} onClick={() => void update()}>
+        <button
+          type="button"
+          className="button button--primary"
+          disabled={updating || !online}
+          aria-describedby={offlineDescription(online, offlineId)}
+          onClick={() => void update()}
+        >
           Update cart to what is left
         </button>
       </div>

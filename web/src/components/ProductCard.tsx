@@ -1,10 +1,11 @@
 import { useId, useState, type FormEvent } from 'react';
 import { lineQuantityMax } from '../../../shared/limits.ts';
 import { formatCents } from '../../../shared/money.ts';
-import { describeFailure } from '../../../shared/client/request-error.ts';
 import { useTally } from '../state/use-tally.ts';
+import { ProductPicture } from './art/ProductPicture.tsx';
 import { StockLevel } from './StockLevel.tsx';
 import { useShopActions } from './shop-actions-context.ts';
+import { useShownFailure } from './use-shown-failure.ts';
 
 function parseQuantity(text: string): number | null {
   const quantity = Number(text);
@@ -17,7 +18,9 @@ export function ProductCard({ productId }: { productId: number }) {
   const canShop = useTally((state) => state.sessionStatus === 'active' && state.connectionStatus === 'online');
   const actions = useShopActions();
   const [quantityText, setQuantityText] = useState('1');
-  const [error, setError] = useState<string | null>(null);
+  const [quantityError, setQuantityError] = useState<string | null>(null);
+  // A "not connected" failure clears itself once the tab is back online.
+  const failure = useShownFailure();
   const [adding, setAdding] = useState(false);
   const id = useId();
   if (product === undefined) return null;
@@ -27,16 +30,17 @@ export function ProductCard({ productId }: { productId: number }) {
     event.preventDefault();
     const quantity = parseQuantity(quantityText);
     if (quantity === null) {
-      setError(`Enter a whole number from 1 to ${lineQuantityMax}.`);
+      setQuantityError(`Enter a whole number from 1 to ${lineQuantityMax}.`);
       return;
     }
     setAdding(true);
-    setError(null);
+    setQuantityError(null);
+    failure.clear();
     try {
       await actions.addToCart(productId, quantity);
       setQuantityText('1');
-    } catch (failure) {
-      setError(describeFailure(failure));
+    } catch (error) {
+      failure.show(error);
     } finally {
       setAdding(false);
     }
@@ -45,7 +49,7 @@ export function ProductCard({ productId }: { productId: number }) {
   return (
     <article className={soldOut ? 'product-card product-card--sold-out' : 'product-card'} aria-labelledby={`${id}-name`}>
       <div className="product-card__art" aria-hidden="true">
-        <span>{product.emoji}</span>
+        <ProductPicture name={product.name} />
         {soldOut && <span className="product-card__ribbon">Sold out</span>}
       </div>
       <div className="product-card__body">
@@ -72,7 +76,8 @@ export function ProductCard({ productId }: { productId: number }) {
             disabled={soldOut}
             onChange={(event) => {
               setQuantityText(event.target.value);
-              setError(null);
+              setQuantityError(null);
+              failure.clear();
             }}
           />
           <button type="submit" className="button button--primary" disabled={soldOut || !canShop || adding}>
@@ -80,9 +85,9 @@ export function ProductCard({ productId }: { productId: number }) {
           </button>
         </form>
         {inCart > 0 && <p className="product-card__in-cart">{inCart} in your cart</p>}
-        {error !== null && (
+        {(quantityError ?? failure.message) !== null && (
           <p role="alert" className="notice notice--error notice--compact">
-            {error}
+            {quantityError ?? failure.message}
           </p>
         )}
       </div>

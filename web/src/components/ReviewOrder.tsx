@@ -1,18 +1,29 @@
-import { useId } from 'react';
+import { useId, type RefObject } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useTally } from '../state/use-tally.ts';
+import { OfflineNotice, offlineDescription, useOnline } from './OfflineNotice.tsx';
 import { OrderLinesTable } from './OrderLinesTable.tsx';
 import { useShopActions } from './shop-actions-context.ts';
 
-export function ReviewOrder({ placing, notice }: { placing: boolean; notice: string | null }) {
+interface ReviewOrderProps {
+  headingRef: RefObject<HTMLHeadingElement | null>;
+  placing: boolean;
+  notice: string | null;
+}
+
+export function ReviewOrder({ headingRef, placing, notice }: ReviewOrderProps) {
   const cart = useTally((state) => state.cart);
   const shipTo = useTally(useShallow((state) => ({ name: state.shopper?.name ?? '', address: state.shopper?.address ?? '' })));
+  const online = useOnline();
   const actions = useShopActions();
   const id = useId();
+  const offlineId = `${id}-offline`;
   return (
     <section className="panel review" aria-labelledby={`${id}-title`} aria-busy={placing}>
       <div className="panel__header">
-        <h2 id={`${id}-title`}>Review your order</h2>
+        <h2 id={`${id}-title`} ref={headingRef} tabIndex={-1}>
+          Review your order
+        </h2>
       </div>
       {notice !== null && (
         <p role="alert" className="notice notice--warning">
@@ -28,6 +39,8 @@ export function ReviewOrder({ placing, notice }: { placing: boolean; notice: str
           {shipTo.address}
         </p>
       </div>
+      {/* While placing, the order is already on its way and is re-sent by itself: the retrying notice says so. */}
+      {!placing && <OfflineNotice id={offlineId} />}
       <div className="panel__actions">
         <button type="button" className="button button--ghost" disabled={placing} onClick={actions.backToCart}>
           Back to cart
@@ -35,7 +48,8 @@ export function ReviewOrder({ placing, notice }: { placing: boolean; notice: str
         <button
           type="button"
           className="button button--primary"
-          disabled={placing || cart.lines.length === 0}
+          disabled={placing || !online || cart.lines.length === 0}
+          aria-describedby={placing ? undefined : offlineDescription(online, offlineId)}
           onClick={() => void actions.confirmOrder()}
         >
           {placing ? 'Placing order…' : 'Confirm order'}

@@ -1,7 +1,8 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
-import { RequestError, describeFailure } from '../../../shared/client/request-error.ts';
-import { useTally } from '../state/use-tally.ts';
+import { RequestError } from '../../../shared/client/request-error.ts';
+import { OfflineNotice, offlineDescription, useOnline } from './OfflineNotice.tsx';
 import { useShopActions } from './shop-actions-context.ts';
+import { useShownFailure } from './use-shown-failure.ts';
 import { validateShopper, type ShopperFieldErrors } from './shopper-validation.ts';
 
 /** Maps the server's `invalid_message` issues (path "name", "address") onto the fields. */
@@ -16,11 +17,11 @@ function fieldErrorsFrom(error: unknown): ShopperFieldErrors {
 
 export function ShopperForm() {
   const actions = useShopActions();
-  const online = useTally((state) => state.connectionStatus === 'online');
+  const online = useOnline();
   const [name, setName] = useState('');
   const [address, setAddress] = useState('');
   const [errors, setErrors] = useState<ShopperFieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const formFailure = useShownFailure();
   const [submitting, setSubmitting] = useState(false);
   const nameInput = useRef<HTMLInputElement>(null);
   const addressInput = useRef<HTMLInputElement>(null);
@@ -30,7 +31,7 @@ export function ShopperForm() {
     event.preventDefault();
     const found = validateShopper(name, address);
     setErrors(found);
-    setFormError(null);
+    formFailure.clear();
     if (found.name !== undefined) return nameInput.current?.focus();
     if (found.address !== undefined) return addressInput.current?.focus();
     setSubmitting(true);
@@ -39,7 +40,7 @@ export function ShopperForm() {
     } catch (error) {
       const fromServer = fieldErrorsFrom(error);
       setErrors(fromServer);
-      if (Object.keys(fromServer).length === 0) setFormError(describeFailure(error));
+      if (Object.keys(fromServer).length === 0) formFailure.show(error);
       setSubmitting(false);
     }
   }
@@ -56,7 +57,10 @@ export function ShopperForm() {
           name="name"
           autoComplete="name"
           value={name}
-          onChange={(event) => setName(event.target.value)}
+          onChange={(event) => {
+            setName(event.target.value);
+            formFailure.clear();
+          }}
           aria-invalid={errors.name !== undefined}
           aria-describedby={errors.name !== undefined ? `${id}-name-error` : undefined}
         />
@@ -75,7 +79,10 @@ export function ShopperForm() {
           name="address"
           autoComplete="street-address"
           value={address}
-          onChange={(event) => setAddress(event.target.value)}
+          onChange={(event) => {
+            setAddress(event.target.value);
+            formFailure.clear();
+          }}
           aria-invalid={errors.address !== undefined}
           aria-describedby={errors.address !== undefined ? `${id}-address-error` : undefined}
         />
@@ -86,12 +93,18 @@ export function ShopperForm() {
           </p>
         )}
       </div>
-      {formError !== null && (
+      {formFailure.message !== null && (
         <p role="alert" className="notice notice--error">
-          {formError}
+          {formFailure.message}
         </p>
       )}
-      <button type="submit" className="button button--primary button--block" disabled={submitting || !online}>
+      <OfflineNotice id={`${id}-offline`} />
+      <button
+        type="submit"
+        className="button button--primary button--block"
+        disabled={submitting || !online}
+        aria-describedby={offlineDescription(online, `${id}-offline`)}
+      >
         {submitting ? 'Starting…' : 'Start shopping'}
       </button>
     </form>

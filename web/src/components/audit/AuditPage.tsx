@@ -1,4 +1,5 @@
 import { ResumingPanel } from '../ResumingPanel.tsx';
+import { StaleNotice } from '../StaleNotice.tsx';
 import { routeHashes } from '../../routing/routes.ts';
 import { useTally } from '../../state/use-tally.ts';
 import { UserBar } from '../bank/UserBar.tsx';
@@ -31,6 +32,7 @@ function AuditContent() {
   if (role !== 'auditor') return <Refusal signedIn={userStatus === 'signedIn'} />;
   return (
     <div className="audit-layout">
+      <StaleNotice>Balances, totals and the ledger below are as this tab last saw them, and may be out of date.</StaleNotice>
       <div className="audit-layout__metrics">
         <AuditTotal />
         <IntegrityCheck />

@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import type { IntegrityReport } from '../../../../shared/protocol.ts';
 import { useTally } from '../../state/use-tally.ts';
+import { OfflineNotice, offlineDescription, useOnline } from '../OfflineNotice.tsx';
 import { useBankActions } from '../bank/bank-actions-context.ts';
 import { createdAtLabel } from '../bank/bank-labels.ts';
 
@@ -42,7 +43,7 @@ function Report({ report }: { report: IntegrityReport }) {
 /** audit.check on demand: every transaction balances, every balance matches its entries, none negative. */
 export function IntegrityCheck() {
   const check = useTally((state) => state.integrityCheck);
-  const online = useTally((state) => state.connectionStatus === 'online');
+  const online = useOnline();
   const actions = useBankActions();
   const id = useId();
   const report = check.status === 'idle' ? null : check.report;
@@ -59,10 +60,12 @@ export function IntegrityCheck() {
           {check.message}
         </p>
       )}
+      <OfflineNotice id={`${id}-offline`} />
       <button
         type="button"
         className="button button--primary"
         disabled={!online || check.status === 'checking'}
+        aria-describedby={offlineDescription(online, `${id}-offline`)}
         onClick={() => void actions.checkIntegrity()}
       >
         {check.status === 'checking' ? 'Checking…' : 'Run integrity check'}

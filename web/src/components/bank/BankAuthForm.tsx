@@ -1,8 +1,9 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { validateCredentials, type CredentialsErrors } from '../../bank/credentials-validation.ts';
-import { RequestError, describeFailure } from '../../../../shared/client/request-error.ts';
-import { useTally } from '../../state/use-tally.ts';
+import { RequestError } from '../../../../shared/client/request-error.ts';
+import { OfflineNotice, offlineDescription, useOnline } from '../OfflineNotice.tsx';
 import { Tabs, type TabItem } from '../Tabs.tsx';
+import { useShownFailure } from '../use-shown-failure.ts';
 import { useBankActions } from './bank-actions-context.ts';
 import { TextField } from './FormFields.tsx';
 
@@ -27,11 +28,12 @@ function fieldErrorsFrom(error: unknown): CredentialsErrors {
 
 function CredentialsForm({ mode }: { mode: Mode }) {
   const actions = useBankActions();
-  const online = useTally((state) => state.connectionStatus === 'online');
+  const online = useOnline();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<CredentialsErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const formFailure = useShownFailure();
+  const offlineId = useId();
   const [submitting, setSubmitting] = useState(false);
   const usernameInput = useRef<HTMLInputElement>(null);
   const passwordInput = useRef<HTMLInputElement>(null);
@@ -41,7 +43,7 @@ function CredentialsForm({ mode }: { mode: Mode }) {
     event.preventDefault();
     const found = validateCredentials(username, password);
     setErrors(found);
-    setFormError(null);
+    formFailure.clear();
     if (found.username !== undefined) return usernameInput.current?.focus();
     if (found.password !== undefined) return passwordInput.current?.focus();
     setSubmitting(true);
@@ -50,7 +52,7 @@ function CredentialsForm({ mode }: { mode: Mode }) {
     } catch (error) {
       const fromServer = fieldErrorsFrom(error);
       setErrors(fromServer);
-      if (Object.keys(fromServer).length === 0) setFormError(describeFailure(error));
+      if (Object.keys(fromServer).length === 0) formFailure.show(error);
       setSubmitting(false);
     }
   }
@@ -72,6 +74,7 @@ function CredentialsForm({ mode }: { mode: Mode }) {
         onChange={(value) => {
           setUsername(value);
           setErrors(({ password: passwordError }) => ({ password: passwordError }));
+          formFailure.clear();
         }}
       />
       <TextField
@@ -85,14 +88,21 @@ function CredentialsForm({ mode }: { mode: Mode }) {
         onChange={(value) => {
           setPassword(value);
           setErrors(({ username: usernameError }) => ({ username: usernameError }));
+          formFailure.clear();
         }}
       />
-      {formError !== null && (
+      {formFailure.message !== null && (
         <p role="alert" className="notice notice--error">
-          {formError}
+          {formFailure.message}
         </p>
       )}
-      <button type="submit" className="button button--primary button--block" disabled={submitting || !online}>
+      <OfflineNotice id={offlineId} />
+      <button
+        type="submit"
+        className="button button--primary button--block"
+        disabled={submitting || !online}
+        aria-describedby={offlineDescription(online, offlineId)}
+      >
         {submitting ? (registering ? 'Registering…' : 'Signing in…') : registering ? 'Register' : 'Sign in'}
       </button>
     </form>

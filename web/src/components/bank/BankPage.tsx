@@ -1,4 +1,5 @@
 import { ResumingPanel } from '../ResumingPanel.tsx';
+import { StaleNotice } from '../StaleNotice.tsx';
 import { useTally } from '../../state/use-tally.ts';
 import { routeHashes } from '../../routing/routes.ts';
 import { BankAuthForm } from './BankAuthForm.tsx';
@@ -12,6 +13,7 @@ import { UserBar } from './UserBar.tsx';
 function CustomerBank() {
   return (
     <div className="bank-layout">
+      <StaleNotice>Balances and history below are as this tab last saw them; new operations wait until Tally is back.</StaleNotice>
       <div className="bank-layout__main">
         <MyAccounts />
         <MoneyOperations />

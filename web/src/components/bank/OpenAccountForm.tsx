@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { accountsPerUserMax } from '../../../../shared/limits.ts';
 import { AccountKind } from '../../../../shared/protocol.ts';
-import { useTally } from '../../state/use-tally.ts';
+import { OfflineNotice, offlineDescription, useOnline } from '../OfflineNotice.tsx';
 import { useBankActions } from './bank-actions-context.ts';
 import { accountKindLabels } from './bank-labels.ts';
 import { AmountField, SelectField } from './FormFields.tsx';
@@ -14,10 +14,10 @@ const kindOptions = AccountKind.options.map((kind) => ({ value: kind, label: acc
 /** Checking and savings open with a first deposit; a loan opens owing its principal. */
 export function OpenAccountForm() {
   const actions = useBankActions();
-  const online = useTally((state) => state.connectionStatus === 'online');
+  const online = useOnline();
   const [kind, setKind] = useState<AccountKind>('checking');
-  const amount = useAmountField();
   const { busy, retrying, outcome, run, clearOutcome } = useMoneySubmit();
+  const amount = useAmountField(clearOutcome);
   const id = useId();
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -48,7 +48,13 @@ export function OpenAccountForm() {
           hint={kind === 'loan' ? 'Paid out to you outside the bank; the loan owes it.' : undefined}
           {...amount.fieldProps}
         />
-        <button type="submit" className="button button--primary button--block" disabled={busy || !online}>
+        <OfflineNotice id={`${id}-offline`} />
+        <button
+          type="submit"
+          className="button button--primary button--block"
+          disabled={busy || !online}
+          aria-describedby={offlineDescription(online, `${id}-offline`)}
+        >
           {busy ? 'Opening…' : 'Open account'}
         </button>
         <OperationOutcome outcome={outcome} retrying={retrying} />

@@ -1,5 +1,5 @@
-import { useState, type FormEvent } from 'react';
-import { useTally } from '../../state/use-tally.ts';
+import { useId, useState, type FormEvent } from 'react';
+import { OfflineNotice, offlineDescription, useOnline } from '../OfflineNotice.tsx';
 import { useBankActions } from './bank-actions-context.ts';
 import { AmountField, SelectField } from './FormFields.tsx';
 import { OperationOutcome } from './OperationOutcome.tsx';
@@ -14,11 +14,12 @@ export function PayLoanByTransferForm() {
   const loanNumbers = useAccountNumbersOfKinds(loanKinds);
   const fromOptions = useAccountOptions(fromNumbers);
   const loanOptions = useAccountOptions(loanNumbers);
-  const online = useTally((state) => state.connectionStatus === 'online');
+  const online = useOnline();
   const [chosenFrom, setChosenFrom] = useState('');
   const [chosenLoan, setChosenLoan] = useState('');
-  const amount = useAmountField();
-  const { busy, retrying, outcome, run } = useMoneySubmit();
+  const { busy, retrying, outcome, run, clearOutcome } = useMoneySubmit();
+  const amount = useAmountField(clearOutcome);
+  const offlineId = useId();
   const from = chosenOrFirst(chosenFrom, fromNumbers);
   const loan = chosenOrFirst(chosenLoan, loanNumbers);
 
@@ -35,13 +36,34 @@ export function PayLoanByTransferForm() {
   return (
     <form className="money-form" noValidate onSubmit={submit}>
       <p className="money-form__lead">Pay down a loan from one of your checking or savings accounts.</p>
-      <SelectField label="From account" value={from} options={fromOptions} onChange={setChosenFrom} disabled={busy} />
-      <SelectField label="Loan" value={loan} options={loanOptions} onChange={setChosenLoan} disabled={busy} />
-      <AmountField
-        label="Amount"
-        {...amount.fieldProps}
+      <SelectField
+        label="From account"
+        value={from}
+        options={fromOptions}
+        disabled={busy}
+        onChange={(value) => {
+          setChosenFrom(value);
+          clearOutcome();
+        }}
       />
-      <button type="submit" className="button button--primary button--block" disabled={busy || !online}>
+      <SelectField
+        label="Loan"
+        value={loan}
+        options={loanOptions}
+        disabled={busy}
+        onChange={(value) => {
+          setChosenLoan(value);
+          clearOutcome();
+        }}
+      />
+      <AmountField label="Amount" {...amount.fieldProps} />
+      <OfflineNotice id={offlineId} />
+      <button
+        type="submit"
+        className="button button--primary button--block"
+        disabled={busy || !online}
+        aria-describedby={offlineDescription(online, offlineId)}
+      >
         {busy ? 'Paying…' : 'Pay loan'}
       </button>
       <OperationOutcome outcome={outcome} retrying={retrying} />

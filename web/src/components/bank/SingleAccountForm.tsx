@@ -1,7 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { AccountKind } from '../../../../shared/protocol.ts';
 import type { MoneyOutcome, MoneyProgress } from '../../actions/bank-actions.ts';
-import { useTally } from '../../state/use-tally.ts';
+import { OfflineNotice, offlineDescription, useOnline } from '../OfflineNotice.tsx';
 import { AmountField, SelectField } from './FormFields.tsx';
 import { OperationOutcome } from './OperationOutcome.tsx';
 import { chosenOrFirst, useAccountNumbersOfKinds, useAccountOptions } from './use-accounts.ts';
@@ -22,10 +22,11 @@ export interface SingleAccountFormProps {
 export function SingleAccountForm({ kinds, accountLabel, submitLabel, busyLabel, lead, noAccountsMessage, perform }: SingleAccountFormProps) {
   const numbers = useAccountNumbersOfKinds(kinds);
   const options = useAccountOptions(numbers);
-  const online = useTally((state) => state.connectionStatus === 'online');
+  const online = useOnline();
   const [chosen, setChosen] = useState('');
-  const amount = useAmountField();
-  const { busy, retrying, outcome, run } = useMoneySubmit();
+  const { busy, retrying, outcome, run, clearOutcome } = useMoneySubmit();
+  const amount = useAmountField(clearOutcome);
+  const offlineId = useId();
   const accountNumber = chosenOrFirst(chosen, numbers);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -40,12 +41,24 @@ export function SingleAccountForm({ kinds, accountLabel, submitLabel, busyLabel,
   return (
     <form className="money-form" noValidate onSubmit={submit}>
       <p className="money-form__lead">{lead}</p>
-      <SelectField label={accountLabel} value={accountNumber} options={options} onChange={setChosen} disabled={busy} />
-      <AmountField
-        label="Amount"
-        {...amount.fieldProps}
+      <SelectField
+        label={accountLabel}
+        value={accountNumber}
+        options={options}
+        disabled={busy}
+        onChange={(value) => {
+          setChosen(value);
+          clearOutcome();
+        }}
       />
-      <button type="submit" className="button button--primary button--block" disabled={busy || !online}>
+      <AmountField label="Amount" {...amount.fieldProps} />
+      <OfflineNotice id={offlineId} />
+      <button
+        type="submit"
+        className="button button--primary button--block"
+        disabled={busy || !online}
+        aria-describedby={offlineDescription(online, offlineId)}
+      >
         {busy ? busyLabel : submitLabel}
       </button>
       <OperationOutcome outcome={outcome} retrying={retrying} />

@@ -1,7 +1,7 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { checkAccountNumber } from '../../bank/account-number-list.ts';
 import { parseDollarsToCents } from '../../bank/parse-dollars.ts';
-import { useTally } from '../../state/use-tally.ts';
+import { OfflineNotice, offlineDescription, useOnline } from '../OfflineNotice.tsx';
 import { useBankActions } from './bank-actions-context.ts';
 import { AmountField, SelectField, TextField } from './FormFields.tsx';
 import { OperationOutcome } from './OperationOutcome.tsx';
@@ -26,20 +26,22 @@ export function TransferForm() {
   const actions = useBankActions();
   const numbers = useAccountNumbersOfKinds(depositKinds);
   const options = useAccountOptions(numbers);
-  const online = useTally((state) => state.connectionStatus === 'online');
+  const online = useOnline();
   const [chosen, setChosen] = useState('');
   const [toText, setToText] = useState('');
   const [amountText, setAmountText] = useState('');
   const [errors, setErrors] = useState<TransferErrors>({});
   const toInput = useRef<HTMLInputElement>(null);
   const amountInput = useRef<HTMLInputElement>(null);
-  const { busy, retrying, outcome, run } = useMoneySubmit();
+  const { busy, retrying, outcome, run, clearOutcome } = useMoneySubmit();
+  const offlineId = useId();
   const from = chosenOrFirst(chosen, numbers);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const checked = validateTransfer(from, toText, amountText);
     setErrors(checked.errors);
+    if (checked.errors.to !== undefined || checked.errors.amount !== undefined) clearOutcome();
     if (checked.errors.to !== undefined) return toInput.current?.focus();
     if (checked.to === undefined || checked.amountCents === undefined) return amountInput.current?.focus();
     const { to, amountCents } = checked;
@@ -51,7 +53,16 @@ export function TransferForm() {
   return (
     <form className="money-form" noValidate onSubmit={submit}>
       <p className="money-form__lead">Send money to any customer’s checking or savings account. It stays in the bank.</p>
-      <SelectField label="From account" value={from} options={options} onChange={setChosen} disabled={busy} />
+      <SelectField
+        label="From account"
+        value={from}
+        options={options}
+        disabled={busy}
+        onChange={(value) => {
+          setChosen(value);
+          clearOutcome();
+        }}
+      />
       <TextField
         label="To account number"
         value={toText}
@@ -63,6 +74,7 @@ export function TransferForm() {
         onChange={(value) => {
           setToText(value);
           setErrors(({ amount }) => ({ amount }));
+          clearOutcome();
         }}
       />
       <AmountField
@@ -73,9 +85,16 @@ export function TransferForm() {
         onChange={(value) => {
           setAmountText(value);
           setErrors(({ to }) => ({ to }));
+          clearOutcome();
         }}
       />
-      <button type="submit" className="button button--primary button--block" disabled={busy || !online}>
+      <OfflineNotice id={offlineId} />
+      <button
+        type="submit"
+        className="button button--primary button--block"
+        disabled={busy || !online}
+        aria-describedby={offlineDescription(online, offlineId)}
+      >
         {busy ? 'Sending…' : 'Send transfer'}
       </button>
       <OperationOutcome outcome={outcome} retrying={retrying} />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountOptionLabel, endpointLabel, rateLabel, transactionTitle } from './bank-labels.ts';
+import { accountOptionLabel, endpointLabel, transactionTitle } from './bank-labels.ts';
 
 describe('bank labels', () => {
   it('names an account by number, kind and balance, a loan by what it owes', () => {
@@ -11,10 +11,5 @@ describe('bank labels', () => {
     expect(transactionTitle({ id: 57, kind: 'transfer', amountCents: 1_234 })).toBe('Transfer #57 of $12.34');
     expect(endpointLabel(null)).toBe('Outside the bank');
     expect(endpointLabel('10000003')).toBe('10000003');
-  });
-
-  it('shows the operation rate with one decimal', () => {
-    expect(rateLabel(0)).toBe('0.0');
-    expect(rateLabel(12.25)).toBe('12.3');
   });
 });

@@ -38,8 +38,3 @@ export function createdAtLabel(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : createdAtFormat.format(date);
 }
-
-/** Operations per second with one decimal, as the server rounds it. */
-export function rateLabel(operationsPerSecond: number): string {
-  return operationsPerSecond.toFixed(1);
-}

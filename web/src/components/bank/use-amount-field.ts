@@ -4,9 +4,10 @@ import { parseDollarsToCents } from '../../bank/parse-dollars.ts';
 
 /**
  * The state of one dollars field: what was typed, why it is not an amount, and the input to focus.
- * Spread `fieldProps` onto an AmountField.
+ * Spread `fieldProps` onto an AmountField. `clearOutcome` (the form's last OK or FAILED) is called
+ * when the text is edited and when it is refused, so an old outcome never sits under a new error.
  */
-export function useAmountField() {
+export function useAmountField(clearOutcome: () => void) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | undefined>();
   const inputRef = useRef<HTMLInputElement>(null);
@@ -16,6 +17,7 @@ export function useAmountField() {
     const amount = parseDollarsToCents(text);
     if (!amount.ok) {
       setError(amount.message);
+      clearOutcome();
       inputRef.current?.focus();
       return null;
     }
@@ -30,6 +32,7 @@ export function useAmountField() {
     onChange: (value: string) => {
       setText(value);
       setError(undefined);
+      clearOutcome();
     },
   };
   return { fieldProps, take, clear: () => setText('') };
