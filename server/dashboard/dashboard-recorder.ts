@@ -84,7 +84,7 @@ export class DashboardRecorder {
     current.operationsCommitted += batch.operations;
     for (const { type, outcome } of batch.outcomes) {
       if (type === 'checkout') this.#recordCheckout(outcome);
-      else if (type in moneyLabels) this.#recordMoney(type, outcome);
+      else if (Object.hasOwn(moneyLabels, type)) this.#recordMoney(type, outcome);
     }
     for (const product of changes.products) this.#recordStock(product);
     if (seq > this.#lastSeq) {
