@@ -43,28 +43,41 @@ export interface HistoryPagerOptions {
 }
 
 /**
- * Loads history pages into a slice. Only the reply to the latest request is shown, so a slow reply
- * cannot replace a newer page; while loading, the rows on screen stay (unless the filter changed).
+ * Loads history pages into a slice, whose `write` merges a fetched page into the one shown. Only
+ * the reply to the latest request is shown, so a slow reply cannot replace a newer page; while
+ * loading, the rows on screen stay (unless the filter changed). 'current' refreshes the page on
+ * screen quietly: no loading state, so a live page refreshed several times a second never flickers,
+ * and never while another page is loading, which it would overtake.
  */
 export function createHistoryPager({ read, write, fetch, owner }: HistoryPagerOptions) {
   let latestRequest = 0;
   return async function show(move: PageMove, filter?: HistoryFilter): Promise<void> {
     const shown = read();
+    if (move === 'current' && shown.status === 'loading') return;
     const target = pageTarget(shown, move, filter);
     if (target === null) return;
     latestRequest += 1;
     const request = latestRequest;
     const askedFor = owner();
     const wanted = () => request === latestRequest && askedFor !== null && owner() === askedFor;
-    const keepRows = sameFilter(shown.filter, target.filter);
-    write({ ...shown, ...target, transactions: keepRows ? shown.transactions : [], status: 'loading', error: null });
+    if (move !== 'current') write(loadingPage(shown, target));
     try {
       const page = await fetch(target);
       if (!wanted()) return;
-      write({ ...target, ...page, status: 'loaded', error: null });
+      write({ ...read(), ...target, ...page, status: 'loaded', error: null });
     } catch (error) {
       if (!wanted()) return;
       write({ ...read(), status: 'failed', error: describeFailure(error) });
     }
   };
+}
+
+/**
+ * The page on screen while `target` loads. With the same filter, it stays as it is, where it is,
+ * until the new page arrives (so its rows are never taken for the target's). A new filter empties
+ * it at once, and nothing waits to be shown any more.
+ */
+function loadingPage(shown: HistoryPage, target: PagePosition): HistoryPage {
+  if (sameFilter(shown.filter, target.filter)) return { ...shown, status: 'loading', error: null };
+  return { ...shown, ...target, transactions: [], status: 'loading', error: null, pending: [], pendingCount: 0, pendingCountPartial: false };
 }

@@ -10,6 +10,7 @@ import { RequestError } from '../../../shared/client/request-error.ts';
 import type { Changes } from '../../../shared/protocol.ts';
 import type { ConnectionStatus } from '../state/connection-slice.ts';
 import { forgetSignedInUser, type TallyStore } from '../state/store.ts';
+import { FrameBatch } from './frame-batch.ts';
 import { memorySessionTokenStorage, type SessionTokenStorage } from './session-token-storage.ts';
 
 /** Errors on `session.resume` and `auth.resume` that mean the stored token is useless: forget it and ask again. */
@@ -41,6 +42,11 @@ export class SessionSync {
   readonly #tokens: SessionTokenStorage;
   readonly #userTokens: SessionTokenStorage;
   readonly #disposers: Array<() => void> = [];
+  /** `changes` frames held for the next animation frame, applied then as one update. */
+  readonly #changes = new FrameBatch<Changes>((frames) => this.#applyChanges(frames));
+  /** This connection was sent `dashboard.watch` (and not `dashboard.unwatch` since). */
+  #dashboardWatching = false;
+  #dashboardWatchQueued = false;
 
   constructor(options: TabConnectionOptions) {
     this.#store = options.store;
@@ -53,17 +59,31 @@ export class SessionSync {
       ...(options.random === undefined ? {} : { random: options.random }),
       onConnected: (connection) => this.#resumeIdentity(connection),
     });
+    // Frames held for the next animation frame go in before anything that came after them.
+    this.#disposers.push(
+      this.client.on('status', () => this.#changes.flushNow()),
+      this.client.on('welcome', () => this.#changes.flushNow()),
+      this.client.on('stats', () => this.#changes.flushNow()),
+    );
     this.#disposers.push(
       this.client.on('status', (status) => this.#store.getState().setConnectionStatus(tabStatus(status))),
       this.client.on('welcome', (welcome) => {
         this.#store.getState().replaceCatalog(welcome.products);
         this.#store.getState().replaceBankStats(welcome.bank, welcome.seq);
       }),
-      this.client.on('changes', (changes) => this.#applyChanges(changes)),
+      this.client.on('changes', (changes) => this.#changes.push(changes)),
       this.client.on('stats', (stats) => this.#store.getState().applyBankStats(stats.bank, stats.seq)),
       this.client.on('warning', (text) => console.warn(`Tally: ${text}`)),
       this.client.on('status', (status) => {
         if (status === 'online' && this.#store.getState().sessionStatus === 'active') void this.refreshOrders();
+      }),
+      this.client.on('dashboard', (frame) => this.#store.getState().applyDashboardFrame(frame, Date.now())),
+      this.client.on('status', (status) => {
+        if (status !== 'online') this.#dashboardWatching = false;
+        this.#scheduleDashboardWatch();
+      }),
+      this.#store.subscribe((state, previous) => {
+        if (state.dashboardWatchers !== previous.dashboardWatchers) this.#scheduleDashboardWatch();
       }),
     );
   }
@@ -78,6 +98,7 @@ export class SessionSync {
 
   /** Disposes every listener and timer; the tab is offline for good. */
   close(): Promise<void> {
+    this.#changes.flushNow();
     for (const dispose of this.#disposers.splice(0)) dispose();
     this.#store.getState().setConnectionStatus('offline');
     return this.client.close();
@@ -106,8 +127,9 @@ export class SessionSync {
       outcome = await this.#registerAgain(username, password);
     }
     this.#userTokens.write(outcome.sessionToken);
+    this.#changes.flushNow();
     const state = this.#store.getState();
-    if (state.user !== null && state.user.id !== outcome.user.id) forgetSignedInUser(this.#store);
+    if (state.user !== null && state.user.id !== outcome.user.id) this.#forgetUser();
     this.#store.getState().userSignedIn(outcome.user);
     this.#store.getState().applyAccounts(outcome.accounts);
   }
@@ -128,7 +150,7 @@ export class SessionSync {
       await this.client.expectResult('auth.signOut', {});
     } finally {
       this.#userTokens.forget();
-      forgetSignedInUser(this.#store);
+      this.#forgetUser();
     }
   }
 
@@ -141,12 +163,25 @@ export class SessionSync {
     }
   }
 
-  /** One frame is one or more whole commits: its accounts go in in one update, then its ledger rows. */
-  #applyChanges(changes: Changes): void {
+  /**
+   * The frames that came within one animation frame, in order; each is one or more whole commits.
+   * Their accounts go in in one update (the version rule keeps the newest of each), then their
+   * ledger rows in commit order, all in one task, so React renders once.
+   */
+  #applyChanges(frames: readonly Changes[]): void {
     const state = this.#store.getState();
-    if (changes.products.length > 0) state.applyProducts(changes.products);
-    if (changes.accounts !== undefined && changes.accounts.length > 0) state.applyAccounts(changes.accounts);
-    if (changes.transactions !== undefined && changes.transactions.length > 0) state.applyAuditTransactions(changes.transactions);
+    const products = frames.flatMap((changes) => changes.products);
+    const accounts = frames.flatMap((changes) => changes.accounts ?? []);
+    const transactions = frames.flatMap((changes) => changes.transactions ?? []);
+    if (products.length > 0) state.applyProducts(products);
+    if (accounts.length > 0) state.applyAccounts(accounts);
+    if (transactions.length > 0) state.applyAuditTransactions(transactions);
+  }
+
+  /** Drops the signed-in user's views; frames held for them go in first, so none lands after. */
+  #forgetUser(): void {
+    this.#changes.flushNow();
+    forgetSignedInUser(this.#store);
   }
 
   /** Every (re)connect, before requests flow: resume the shopper and the bank user. */
@@ -175,7 +210,7 @@ export class SessionSync {
   async #resumeUser(connection: Connection): Promise<void> {
     const sessionToken = this.#userTokens.read();
     if (sessionToken === null) {
-      if (this.#store.getState().userStatus !== 'signedOut') forgetSignedInUser(this.#store);
+      if (this.#store.getState().userStatus !== 'signedOut') this.#forgetUser();
       return;
     }
     if (this.#store.getState().userStatus === 'signedOut') this.#store.getState().userResuming();
@@ -183,11 +218,12 @@ export class SessionSync {
     if (!reply.ok) {
       if (!forgetTokenCodes.has(reply.error.code)) throw RequestError.fromRefusal(reply.error);
       this.#userTokens.forget();
-      forgetSignedInUser(this.#store);
+      this.#forgetUser();
       return;
     }
+    this.#changes.flushNow();
     const state = this.#store.getState();
-    if (state.user !== null && state.user.id !== reply.result.user.id) forgetSignedInUser(this.#store);
+    if (state.user !== null && state.user.id !== reply.result.user.id) this.#forgetUser();
     this.#store.getState().userSignedIn(reply.result.user);
     this.#store.getState().applyAccounts(reply.result.accounts);
   }
@@ -207,6 +243,35 @@ export class SessionSync {
       this.#store.getState().applyProducts(products);
     } catch (error) {
       console.warn('Tally: catalog resync failed; the next one will retry', error);
+    }
+  }
+
+  /** A microtask later, so a page unmounted and mounted again in one go (React's StrictMode) sends nothing. */
+  #scheduleDashboardWatch(): void {
+    if (this.#dashboardWatchQueued) return;
+    this.#dashboardWatchQueued = true;
+    queueMicrotask(() => {
+      this.#dashboardWatchQueued = false;
+      void this.#syncDashboardWatch();
+    });
+  }
+
+  /** While a dashboard page is mounted the connection watches; watching is per connection, so again after each reconnect. */
+  async #syncDashboardWatch(): Promise<void> {
+    const wanted = this.#store.getState().dashboardWatchers > 0;
+    if (this.client.status !== 'online' || wanted === this.#dashboardWatching) return;
+    this.#dashboardWatching = wanted;
+    try {
+      if (!wanted) {
+        await this.client.expectResult('dashboard.unwatch', {});
+        return;
+      }
+      const answer = await this.client.expectResult('dashboard.watch', {});
+      this.#store.getState().applyDashboardWindow(answer, Date.now());
+    } catch (error) {
+      // The next time the tab is online it asks again.
+      if (wanted) this.#dashboardWatching = false;
+      console.warn(`Tally: ${wanted ? 'dashboard.watch' : 'dashboard.unwatch'} failed`, error);
     }
   }
 }

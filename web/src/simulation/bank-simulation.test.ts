@@ -4,7 +4,7 @@ import { simulationRequestsInFlightMax } from '../bank/bank-ui-limits.ts';
 import { RequestError } from '../../../shared/client/request-error.ts';
 import type { ProtocolClient } from '../../../shared/client/protocol-client.ts';
 import { createTallyStore, type TallyStore } from '../state/store.ts';
-import { BankSimulation } from './bank-simulation.ts';
+import { BankSimulation, simulationPublishIntervalMs } from './bank-simulation.ts';
 
 type Reply = { resolve: (value: { result: ResultOf<'bank.transfer'>; seq: number }) => void; reject: (error: unknown) => void };
 
@@ -34,6 +34,15 @@ const transferResult: ResultOf<'bank.transfer'> = {
   accounts: [],
 };
 
+const account = (version: number) => ({
+  number: '10000002',
+  kind: 'checking' as const,
+  ownerUsername: 'ada',
+  balanceCents: 100 * version,
+  version,
+  openedAt: '2025-11-23T09:41:27.906Z',
+});
+
 const settings = { sources: ['10000002'], targets: ['10000002', '10000003'], ratePerSecond: 50 };
 
 let store: TallyStore;
@@ -41,6 +50,7 @@ beforeEach(() => {
   vi.useFakeTimers();
   store = createTallyStore();
   store.getState().setConnectionStatus('online');
+  store.getState().userSignedIn({ id: 7, username: 'ada', role: 'customer' });
 });
 afterEach(() => vi.useRealTimers());
 
@@ -51,10 +61,36 @@ describe('BankSimulation', () => {
     simulation.start(settings);
 
     vi.advanceTimersByTime(2_000);
+    simulation.stop();
 
     expect(replies).toHaveLength(simulationRequestsInFlightMax);
     expect(store.getState().simulationInFlight).toBe(simulationRequestsInFlightMax);
     expect(store.getState().simulationSkippedCount).toBe(100 - simulationRequestsInFlightMax);
+  });
+
+  it('tells the store once per publish, however many ticks and replies came since', async () => {
+    const replies: Reply[] = [];
+    const publishes: Array<() => void> = [];
+    const scheduler = { request: (callback: () => void) => publishes.push(callback), cancel: () => {} };
+    const simulation = new BankSimulation(heldClient(replies), store, Math.random, scheduler);
+    let writes = 0;
+    store.subscribe(() => (writes += 1));
+    simulation.start(settings);
+    const writesAtStart = writes;
+    vi.advanceTimersByTime(60);
+    replies[0]!.resolve({ result: { ...transferResult, accounts: [account(5)] }, seq: 1 });
+    replies[1]!.resolve({ result: { ...transferResult, accounts: [account(6)] }, seq: 2 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.getState().simulationInFlight).toBe(0);
+    expect(writes).toBe(writesAtStart);
+
+    for (const publish of publishes.splice(0)) publish();
+
+    const state = store.getState();
+    expect([state.simulationInFlight, state.simulationOkCount]).toEqual([1, 2]);
+    expect(state.accountsByNumber['10000002']?.version).toBe(6);
+    // Three sends, two replies and one accounts update, all in one task.
+    expect(writes - writesAtStart).toBe(6);
     simulation.stop();
   });
 
@@ -66,12 +102,12 @@ describe('BankSimulation', () => {
 
     replies[0]!.resolve({ result: transferResult, seq: 1 });
     replies[1]!.reject(new RequestError('insufficient_funds', 'Account 10000002 holds $0.00, less than $0.01.'));
-    await vi.advanceTimersByTimeAsync(20);
+    await vi.advanceTimersByTimeAsync(simulationPublishIntervalMs);
 
     const state = store.getState();
     expect([state.simulationOkCount, state.simulationFailedCount]).toEqual([1, 1]);
     expect(state.simulationLastFailure).toBe('Account 10000002 holds $0.00, less than $0.01.');
-    expect(replies).toHaveLength(simulationRequestsInFlightMax + 1);
+    expect(replies).toHaveLength(simulationRequestsInFlightMax + 2);
     simulation.stop();
   });
 
@@ -81,9 +117,9 @@ describe('BankSimulation', () => {
     store.getState().setConnectionStatus('reconnecting');
     simulation.start(settings);
     vi.advanceTimersByTime(200);
+    simulation.stop();
     expect(replies).toHaveLength(0);
     expect(store.getState().simulationSkippedCount).toBe(10);
-    simulation.stop();
   });
 
   it('stops sending on stop(), and replies to an earlier run are not counted in the next', async () => {
@@ -98,7 +134,7 @@ describe('BankSimulation', () => {
 
     simulation.start({ ...settings, ratePerSecond: 1 });
     replies[0]!.resolve({ result: transferResult, seq: 1 });
-    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(simulationPublishIntervalMs);
     expect(store.getState().simulationOkCount).toBe(0);
     expect(store.getState().simulationInFlight).toBe(0);
     simulation.stop();

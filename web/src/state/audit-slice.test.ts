@@ -85,6 +85,29 @@ describe('audit slice', () => {
     expect(store.getState().auditHistoryStale).toBe(false);
   });
 
+  it('paused, keeps the rows shown and counts the new ones; resumed, shows them on top', () => {
+    const store = createTallyStore();
+    store.getState().setAuditHistory(newestPage([3, 2, 1]));
+    store.getState().setAuditHistoryPaused(true);
+    store.getState().applyAuditTransactions([transaction(4, '10000002', '10000003'), transaction(5, '10000002', '10000003')]);
+    expect(shownIds(store)).toEqual([3, 2, 1]);
+    expect(store.getState().auditHistory.pendingCount).toBe(2);
+    expect(store.getState().newestTransactionId).toBe(5);
+
+    store.getState().setAuditHistoryPaused(false);
+    expect(shownIds(store)).toEqual([5, 4, 3, 2, 1]);
+    expect(store.getState().auditHistory.pendingCount).toBe(0);
+  });
+
+  it('keeps each row it shows as the same object, so a row renders once', () => {
+    const store = createTallyStore();
+    store.getState().setAuditHistory(newestPage([2, 1]));
+    const first = store.getState().auditHistory.transactions[0];
+    store.getState().applyAuditTransactions([transaction(3, '10000002', '10000003')]);
+    store.getState().setAuditHistory(newestPage([3, 2, 1]));
+    expect(store.getState().auditHistory.transactions[1]).toBe(first);
+  });
+
   it('keeps live rows newer than a newest page fetched from a slightly older commit', () => {
     const store = createTallyStore();
     store.getState().setAuditHistory({ ...newestPage([]), status: 'loading' });

@@ -1,6 +1,6 @@
 import type { IntegrityReport, TransactionView } from '../../../shared/protocol.ts';
 import { historyPageSize } from '../bank/bank-ui-limits.ts';
-import { emptyHistoryPage, mergeFetchedNewestPage, prependLiveRows, type HistoryPage } from './history-page.ts';
+import { emptyHistoryPage, mergeFetchedPage, prependLiveRows, withPaused, type HistoryPage } from './history-page.ts';
 import type { TallySliceCreator } from './store.ts';
 
 export type IntegrityCheck =
@@ -17,10 +17,12 @@ export interface AuditSlice {
   /** Rows were missed (a slow tab's dropped rows): the newest page must be fetched again. */
   auditHistoryStale: boolean;
   integrityCheck: IntegrityCheck;
-  /** A fetched page; a newest page keeps the live rows that are newer than what it holds. */
+  /** A page from the pager: loading and failure states as they are, a fetched page merged into the one shown. */
   setAuditHistory: (page: HistoryPage) => void;
   /** New ledger rows from a `changes` frame, oldest first. */
   applyAuditTransactions: (transactions: readonly TransactionView[]) => void;
+  /** Pauses the live ledger (new rows wait, counted) or resumes it (they go on top). */
+  setAuditHistoryPaused: (paused: boolean) => void;
   setIntegrityCheck: (check: IntegrityCheck) => void;
   forgetAudit: () => void;
 }
@@ -36,7 +38,7 @@ export const createAuditSlice: TallySliceCreator<AuditSlice> = (set, get) => ({
   ...initialAudit,
   setAuditHistory: (page) => {
     const state = get();
-    const auditHistory = mergeFetchedNewestPage(state.auditHistory, page, historyPageSize);
+    const auditHistory = page.status === 'loaded' ? mergeFetchedPage(state.auditHistory, page, historyPageSize) : page;
     const unfilteredNewest = page.beforeId === null && Object.values(page.filter).every((value) => value === undefined);
     const fetchedNewestId = unfilteredNewest ? (page.transactions[0]?.id ?? 0) : 0;
     const fresh = page.beforeId === null && page.status === 'loaded';
@@ -58,6 +60,11 @@ export const createAuditSlice: TallySliceCreator<AuditSlice> = (set, get) => ({
       newestTransactionId: Math.max(state.newestTransactionId, lastId),
       auditHistoryStale: state.auditHistoryStale || missed,
     });
+  },
+  setAuditHistoryPaused: (paused) => {
+    const shown = get().auditHistory;
+    const auditHistory = withPaused(shown, paused, historyPageSize);
+    if (auditHistory !== shown) set({ auditHistory });
   },
   setIntegrityCheck: (integrityCheck) => set({ integrityCheck }),
   forgetAudit: () => set(initialAudit),

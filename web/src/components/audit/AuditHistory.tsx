@@ -1,23 +1,25 @@
-import { useId } from 'react';
+import { useCallback, useId } from 'react';
+import type { HistoryFilter } from '../../state/history-page.ts';
 import { useTally } from '../../state/use-tally.ts';
 import { useBankActions } from '../bank/bank-actions-context.ts';
-import { HistoryPager } from '../bank/HistoryPager.tsx';
+import { HistoryPager, LiveStatus } from '../bank/HistoryPager.tsx';
 import { TransactionTable } from '../bank/TransactionTable.tsx';
 import { AuditHistoryFilter } from './AuditHistoryFilter.tsx';
 
-/** The whole ledger, newest first; on the newest page new rows arrive live when they match the filter. */
+/** The whole ledger, newest first; on the newest page new rows arrive live when they match the filter, unless paused. */
 export function AuditHistory() {
   const page = useTally((state) => state.auditHistory);
+  const setPaused = useTally((state) => state.setAuditHistoryPaused);
   const actions = useBankActions();
   const id = useId();
-  const live = page.beforeId === null;
+  const applyFilter = useCallback((filter: HistoryFilter) => void actions.showAuditHistory('newest', filter), [actions]);
   return (
     <section className="panel" aria-labelledby={`${id}-title`} aria-busy={page.status === 'loading'}>
       <div className="panel__header">
         <h2 id={`${id}-title`}>All transactions</h2>
-        {live ? <span className="pill pill--live">Live</span> : <span className="pill pill--quiet">Older page: not live</span>}
+        <LiveStatus page={page} onPausedChange={setPaused} />
       </div>
-      <AuditHistoryFilter onApply={(filter) => void actions.showAuditHistory('newest', filter)} />
+      <AuditHistoryFilter onApply={applyFilter} />
       {page.error !== null && (
         <p role="alert" className="notice notice--error">
           {page.error}

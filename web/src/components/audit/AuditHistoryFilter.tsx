@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { memo, useRef, useState, type FormEvent } from 'react';
 import { TransactionKind } from '../../../../shared/protocol.ts';
 import { checkAccountNumber } from '../../bank/account-number-list.ts';
 import { usernameProblem } from '../../bank/credentials-validation.ts';
@@ -32,7 +32,11 @@ function readFilter(accountText: string, usernameText: string, kindValue: string
   return { filter, errors };
 }
 
-export function AuditHistoryFilter({ onApply }: { onApply: (filter: HistoryFilter) => void }) {
+/**
+ * The ledger's filter form. Memoized (give it a stable `onApply`): the ledger above it changes many
+ * times a second, and each render of a controlled input writes its attributes again.
+ */
+export const AuditHistoryFilter = memo(function AuditHistoryFilter({ onApply }: { onApply: (filter: HistoryFilter) => void }) {
   const [accountText, setAccountText] = useState('');
   const [usernameText, setUsernameText] = useState('');
   const [kindValue, setKindValue] = useState(allKinds);
@@ -95,4 +99,4 @@ export function AuditHistoryFilter({ onApply }: { onApply: (filter: HistoryFilte
       </div>
     </form>
   );
-}
+});

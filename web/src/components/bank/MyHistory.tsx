@@ -1,12 +1,16 @@
 import { useId } from 'react';
 import { useTally } from '../../state/use-tally.ts';
 import { useBankActions } from './bank-actions-context.ts';
-import { HistoryPager } from './HistoryPager.tsx';
+import { HistoryPager, LiveStatus } from './HistoryPager.tsx';
 import { TransactionTable } from './TransactionTable.tsx';
 
-/** Every transaction touching my accounts, newest first; the newest page follows my accounts as they change. */
+/**
+ * Every transaction touching my accounts, newest first. The newest page follows my accounts as they
+ * change (new rows on top, the rest kept), unless paused.
+ */
 export function MyHistory() {
   const page = useTally((state) => state.myHistory);
+  const setPaused = useTally((state) => state.setMyHistoryPaused);
   const actions = useBankActions();
   const id = useId();
   const empty = page.transactions.length === 0;
@@ -14,7 +18,7 @@ export function MyHistory() {
     <section className="panel" aria-labelledby={`${id}-title`} aria-busy={page.status === 'loading'}>
       <div className="panel__header">
         <h2 id={`${id}-title`}>My history</h2>
-        {page.status === 'loading' && <span className="pill pill--quiet">Updating…</span>}
+        {page.status === 'loading' ? <span className="pill pill--quiet">Updating…</span> : <LiveStatus page={page} onPausedChange={setPaused} />}
       </div>
       {page.error !== null && (
         <p role="alert" className="notice notice--error">

@@ -12,6 +12,7 @@ import {
 import { formatCents } from '../../../../shared/money.ts';
 import { simulationAccounts, simulationProblem } from '../../simulation/choose-transfer.ts';
 import { useTally } from '../../state/use-tally.ts';
+import { OfflineNotice, offlineDescription, useOnline } from '../OfflineNotice.tsx';
 import { useBankActions } from './bank-actions-context.ts';
 import { accountKindLabels } from './bank-labels.ts';
 import { TextField } from './FormFields.tsx';
@@ -62,7 +63,7 @@ export function SimulationPanel() {
   const myNumbers = useAccountNumbersOfKinds(depositKinds);
   const kinds = useTally(useShallow((state) => myNumbers.map((number) => state.accountsByNumber[number]?.kind ?? 'checking')));
   const running = useTally((state) => state.simulationRunning);
-  const online = useTally((state) => state.connectionStatus === 'online');
+  const online = useOnline();
   const [excluded, setExcluded] = useState<ReadonlySet<string>>(new Set());
   const [othersText, setOthersText] = useState('');
   const [rateText, setRateText] = useState(String(simulationRatePerSecondDefault));
@@ -145,13 +146,19 @@ export function SimulationPanel() {
             setErrors(({ accounts, others }) => ({ accounts, others }));
           }}
         />
+        <OfflineNotice id={`${id}-offline`} />
         {/*
           Both buttons stay in the page. Swapping one button for the other in place would let React turn the
           clicked Stop (type=button) into Start (type=submit) before the browser acts on the click, which
           then submits the form and starts the simulation again.
         */}
         <div className="panel__actions">
-          <button type="submit" className="button button--primary" disabled={running || !online || myNumbers.length === 0}>
+          <button
+            type="submit"
+            className="button button--primary"
+            disabled={running || !online || myNumbers.length === 0}
+            aria-describedby={offlineDescription(online, `${id}-offline`)}
+          >
             Start simulation
           </button>
           <button type="button" className="button button--danger" disabled={!running} onClick={actions.stopSimulation}>
