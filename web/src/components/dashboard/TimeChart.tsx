@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { DashboardSecond } from '../../../../shared/protocol.ts';
 import { tallyStore } from '../../state/store.ts';
+import { cancelChartWork, queueChartWork } from './chart-work.ts';
 import { breakAtGaps, chartColors, rangeLabels, visibleSeconds } from './dashboard-data.ts';
 
 export interface ChartLine {
@@ -121,7 +122,8 @@ function lineSeries(line: ChartLine): uPlot.Series {
 
 /**
  * A uPlot time chart of the selected range, created once: it reads the store itself and calls
- * setData at most once per animation frame, so a new second never re-renders React. Its text
+ * setData at most once per new second, in a frame's share of chart work, so a new second never
+ * re-renders React. Its text
  * alternative (the latest values) is rewritten in the same frame, and is not a live region.
  */
 export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
@@ -132,10 +134,9 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
   useEffect(() => {
     const plot = plotRef.current!;
     const timeWindow: TimeWindow = { endSeconds: Date.now() / 1000, rangeSeconds: tallyStore.getState().dashboardRangeSeconds };
-    const chart = new uPlot(chartOptions(props, Math.max(plot.clientWidth, 120), timeWindow), [[], ...props.lines.map(() => [])], plot);
-    let frame = 0;
+    let chart: uPlot | null = null;
     const draw = () => {
-      frame = 0;
+      if (chart === null) return;
       const state = tallyStore.getState();
       const seconds = visibleSeconds(state);
       const newest = seconds[seconds.length - 1];
@@ -144,23 +145,26 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
       chart.setData(breakAtGaps(seconds, props.columns(seconds)));
       summaryRef.current!.textContent = props.describe(seconds, rangeLabels[state.dashboardRangeSeconds].long);
     };
-    const schedule = () => {
-      if (frame === 0) frame = requestAnimationFrame(draw);
+    const create = () => {
+      chart = new uPlot(chartOptions(props, Math.max(plot.clientWidth, 120), timeWindow), [[], ...props.lines.map(() => [])], plot);
+      draw();
     };
-    schedule();
+    // Created and redrawn a few charts per frame, never all at once (chart-work.ts).
+    queueChartWork(create);
     const unsubscribe = tallyStore.subscribe((state, previous) => {
-      if (state.dashboardSeconds !== previous.dashboardSeconds || state.dashboardRangeSeconds !== previous.dashboardRangeSeconds) schedule();
+      if (state.dashboardSeconds !== previous.dashboardSeconds || state.dashboardRangeSeconds !== previous.dashboardRangeSeconds) queueChartWork(draw);
     });
     const observer = new ResizeObserver((entries) => {
       const widthPx = Math.floor(entries[0]?.contentRect.width ?? 0);
-      if (widthPx > 0 && widthPx !== chart.width) chart.setSize({ width: widthPx, height: props.heightPx });
+      if (chart !== null && widthPx > 0 && widthPx !== chart.width) chart.setSize({ width: widthPx, height: props.heightPx });
     });
     observer.observe(plot);
     return () => {
       unsubscribe();
       observer.disconnect();
-      cancelAnimationFrame(frame);
-      chart.destroy();
+      cancelChartWork(create);
+      cancelChartWork(draw);
+      chart?.destroy();
     };
   }, [props]);
 
