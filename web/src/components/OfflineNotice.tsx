@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { offlineReason } from '../state/connection-slice.ts';
 import { useTally } from '../state/use-tally.ts';
 
@@ -25,4 +26,21 @@ export function useOnline(): boolean {
 /** `aria-describedby` for a control disabled while offline: the notice's id, only while it shows. */
 export function offlineDescription(online: boolean, noticeId: string): string | undefined {
   return online ? undefined : noticeId;
+}
+
+/**
+ * A form's submit button that cannot send while the tab is offline, with the notice saying why
+ * just above it (and named by the button's `aria-describedby` while it shows).
+ */
+export function OfflineAwareSubmit({ busy, label, busyLabel }: { busy: boolean; label: string; busyLabel: string }) {
+  const online = useOnline();
+  const offlineId = useId();
+  return (
+    <>
+      <OfflineNotice id={offlineId} />
+      <button type="submit" className="button button--primary button--block" disabled={busy || !online} aria-describedby={offlineDescription(online, offlineId)}>
+        {busy ? busyLabel : label}
+      </button>
+    </>
+  );
 }

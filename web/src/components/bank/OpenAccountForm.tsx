@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { accountsPerUserMax } from '../../../../shared/limits.ts';
 import { AccountKind } from '../../../../shared/protocol.ts';
-import { OfflineNotice, offlineDescription, useOnline } from '../OfflineNotice.tsx';
+import { OfflineAwareSubmit } from '../OfflineNotice.tsx';
 import { useBankActions } from './bank-actions-context.ts';
 import { accountKindLabels } from './bank-labels.ts';
 import { AmountField, SelectField } from './FormFields.tsx';
@@ -14,7 +14,6 @@ const kindOptions = AccountKind.options.map((kind) => ({ value: kind, label: acc
 /** Checking and savings open with a first deposit; a loan opens owing its principal. */
 export function OpenAccountForm() {
   const actions = useBankActions();
-  const online = useOnline();
   const [kind, setKind] = useState<AccountKind>('checking');
   const { busy, retrying, outcome, run, clearOutcome } = useMoneySubmit();
   const amount = useAmountField(clearOutcome);
@@ -48,15 +47,7 @@ export function OpenAccountForm() {
           hint={kind === 'loan' ? 'Paid out to you outside the bank; the loan owes it.' : undefined}
           {...amount.fieldProps}
         />
-        <OfflineNotice id={`${id}-offline`} />
-        <button
-          type="submit"
-          className="button button--primary button--block"
-          disabled={busy || !online}
-          aria-describedby={offlineDescription(online, `${id}-offline`)}
-        >
-          {busy ? 'Opening…' : 'Open account'}
-        </button>
+        <OfflineAwareSubmit busy={busy} label="Open account" busyLabel="Opening…" />
         <OperationOutcome outcome={outcome} retrying={retrying} />
       </form>
     </section>

@@ -1,5 +1,5 @@
-import { useId, useState, type FormEvent } from 'react';
-import { OfflineNotice, offlineDescription, useOnline } from '../OfflineNotice.tsx';
+import { useState, type FormEvent } from 'react';
+import { OfflineAwareSubmit } from '../OfflineNotice.tsx';
 import { useBankActions } from './bank-actions-context.ts';
 import { AmountField, SelectField } from './FormFields.tsx';
 import { OperationOutcome } from './OperationOutcome.tsx';
@@ -14,12 +14,10 @@ export function PayLoanByTransferForm() {
   const loanNumbers = useAccountNumbersOfKinds(loanKinds);
   const fromOptions = useAccountOptions(fromNumbers);
   const loanOptions = useAccountOptions(loanNumbers);
-  const online = useOnline();
   const [chosenFrom, setChosenFrom] = useState('');
   const [chosenLoan, setChosenLoan] = useState('');
   const { busy, retrying, outcome, run, clearOutcome } = useMoneySubmit();
   const amount = useAmountField(clearOutcome);
-  const offlineId = useId();
   const from = chosenOrFirst(chosenFrom, fromNumbers);
   const loan = chosenOrFirst(chosenLoan, loanNumbers);
 
@@ -57,15 +55,7 @@ export function PayLoanByTransferForm() {
         }}
       />
       <AmountField label="Amount" {...amount.fieldProps} />
-      <OfflineNotice id={offlineId} />
-      <button
-        type="submit"
-        className="button button--primary button--block"
-        disabled={busy || !online}
-        aria-describedby={offlineDescription(online, offlineId)}
-      >
-        {busy ? 'Paying…' : 'Pay loan'}
-      </button>
+      <OfflineAwareSubmit busy={busy} label="Pay loan" busyLabel="Paying…" />
       <OperationOutcome outcome={outcome} retrying={retrying} />
     </form>
   );

@@ -1,7 +1,7 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { AccountKind } from '../../../../shared/protocol.ts';
 import type { MoneyOutcome, MoneyProgress } from '../../actions/bank-actions.ts';
-import { OfflineNotice, offlineDescription, useOnline } from '../OfflineNotice.tsx';
+import { OfflineAwareSubmit } from '../OfflineNotice.tsx';
 import { AmountField, SelectField } from './FormFields.tsx';
 import { OperationOutcome } from './OperationOutcome.tsx';
 import { chosenOrFirst, useAccountNumbersOfKinds, useAccountOptions } from './use-accounts.ts';
@@ -22,11 +22,9 @@ export interface SingleAccountFormProps {
 export function SingleAccountForm({ kinds, accountLabel, submitLabel, busyLabel, lead, noAccountsMessage, perform }: SingleAccountFormProps) {
   const numbers = useAccountNumbersOfKinds(kinds);
   const options = useAccountOptions(numbers);
-  const online = useOnline();
   const [chosen, setChosen] = useState('');
   const { busy, retrying, outcome, run, clearOutcome } = useMoneySubmit();
   const amount = useAmountField(clearOutcome);
-  const offlineId = useId();
   const accountNumber = chosenOrFirst(chosen, numbers);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -52,15 +50,7 @@ export function SingleAccountForm({ kinds, accountLabel, submitLabel, busyLabel,
         }}
       />
       <AmountField label="Amount" {...amount.fieldProps} />
-      <OfflineNotice id={offlineId} />
-      <button
-        type="submit"
-        className="button button--primary button--block"
-        disabled={busy || !online}
-        aria-describedby={offlineDescription(online, offlineId)}
-      >
-        {busy ? busyLabel : submitLabel}
-      </button>
+      <OfflineAwareSubmit busy={busy} label={submitLabel} busyLabel={busyLabel} />
       <OperationOutcome outcome={outcome} retrying={retrying} />
     </form>
   );

@@ -1,7 +1,7 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { checkAccountNumber } from '../../bank/account-number-list.ts';
 import { parseDollarsToCents } from '../../bank/parse-dollars.ts';
-import { OfflineNotice, offlineDescription, useOnline } from '../OfflineNotice.tsx';
+import { OfflineAwareSubmit } from '../OfflineNotice.tsx';
 import { useBankActions } from './bank-actions-context.ts';
 import { AmountField, SelectField, TextField } from './FormFields.tsx';
 import { OperationOutcome } from './OperationOutcome.tsx';
@@ -26,7 +26,6 @@ export function TransferForm() {
   const actions = useBankActions();
   const numbers = useAccountNumbersOfKinds(depositKinds);
   const options = useAccountOptions(numbers);
-  const online = useOnline();
   const [chosen, setChosen] = useState('');
   const [toText, setToText] = useState('');
   const [amountText, setAmountText] = useState('');
@@ -34,7 +33,6 @@ export function TransferForm() {
   const toInput = useRef<HTMLInputElement>(null);
   const amountInput = useRef<HTMLInputElement>(null);
   const { busy, retrying, outcome, run, clearOutcome } = useMoneySubmit();
-  const offlineId = useId();
   const from = chosenOrFirst(chosen, numbers);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -88,15 +86,7 @@ export function TransferForm() {
           clearOutcome();
         }}
       />
-      <OfflineNotice id={offlineId} />
-      <button
-        type="submit"
-        className="button button--primary button--block"
-        disabled={busy || !online}
-        aria-describedby={offlineDescription(online, offlineId)}
-      >
-        {busy ? 'Sending…' : 'Send transfer'}
-      </button>
+      <OfflineAwareSubmit busy={busy} label="Send transfer" busyLabel="Sending…" />
       <OperationOutcome outcome={outcome} retrying={retrying} />
     </form>
   );
