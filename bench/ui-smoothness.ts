@@ -5,7 +5,7 @@
  * browser context (its own window, so none is a throttled background tab).
  *
  *   npm run bench:ui -- [--seconds 10] [--warmup 3] [--skip-build | --web-root <dir>] [--profile <file>] [--trace <file>]
- *                      [--animations-off <selector>]
+ *                      [--animations-off <selector>] [--idle]
  *
  * It builds the SPA first (`vite build` into a temporary folder, so it measures the source as it is
  * and never touches dist/web); --skip-build serves dist/web instead (run `npm run build` first), and
@@ -57,6 +57,8 @@ interface BenchOptions {
   tracePath: string | null;
   /** CSS animations of the elements this selector matches are turned off in every tab, to see what they cost. */
   animationsOff: string | null;
+  /** No simulation: what the same four tabs reach with nothing happening. */
+  idle: boolean;
 }
 
 function readOptions(): BenchOptions {
@@ -69,6 +71,7 @@ function readOptions(): BenchOptions {
       profile: { type: 'string' },
       trace: { type: 'string' },
       'animations-off': { type: 'string' },
+      idle: { type: 'boolean', default: false },
     },
   });
   const seconds = Number(values.seconds);
@@ -82,6 +85,7 @@ function readOptions(): BenchOptions {
     profilePath: values.profile ?? null,
     tracePath: values.trace ?? null,
     animationsOff: values['animations-off'] ?? null,
+    idle: values.idle,
   };
 }
 
@@ -547,11 +551,12 @@ async function main(): Promise<void> {
     const [ada, ben] = await Promise.all([openCustomer(site, `ada${suffix}`), openCustomer(site, `ben${suffix}`)]);
     const auditor = await openAuditor(site, '#/audit');
     const dashboard = await openAuditor(site, '#/dashboard');
-    await Promise.all([startSimulation(ada.page, ben.accounts), startSimulation(ben.page, ada.accounts)]);
+    // --idle: the same four tabs with nothing happening, the baseline of what the machine allows.
+    if (!options.idle) await Promise.all([startSimulation(ada.page, ben.accounts), startSimulation(ben.page, ada.accounts)]);
     const bankProbes = [moneyTab('Withdraw'), moneyTab('Deposit'), pauseButton('My history')];
     const tabs: Tab[] = [
-      { name: 'bank A (simulating)', page: ada.page, probes: bankProbes, simulating: true },
-      { name: 'bank B (simulating)', page: ben.page, probes: bankProbes, simulating: true },
+      { name: options.idle ? 'bank A (idle)' : 'bank A (simulating)', page: ada.page, probes: bankProbes, simulating: !options.idle },
+      { name: options.idle ? 'bank B (idle)' : 'bank B (simulating)', page: ben.page, probes: bankProbes, simulating: !options.idle },
       { name: 'auditor #/audit', page: auditor, probes: [navLink('Bank'), navLink('Audit'), pauseButton('All transactions')], simulating: false },
       { name: 'dashboard #/dashboard', page: dashboard, probes: [navLink('Store'), navLink('Dashboard')], simulating: false },
     ];
