@@ -1,38 +1,16 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { spawnServer, type ServerProcess } from '../test/support/server-process.ts';
-import { freePort } from '../torture/server-process.ts';
 import { balanceOf, customerPassword, expect, myHistory, openAccount, submitCredentials, test } from './support/bank-page.ts';
+import { useOwnServer } from './support/own-server.ts';
 
 /**
- * The one test with a server of its own: it is killed mid-transfer and started again, which the
+ * A server of its own (e2e/support/own-server.ts): it is killed mid-transfer and started again, which the
  * shared server of the other tests must not see. A route sits between the tab and the server, so
  * the kill can come at the worst moment: the transfer is committed, and its reply is on its way.
  */
-let directory: string;
-let port: number;
-let running: ServerProcess | null = null;
-
-async function startServer(): Promise<void> {
-  running = await spawnServer(['--port', String(port), '--database', join(directory, 'tally.sqlite')], { TALLY_AUDITOR_PASSWORD: 'e2e-auditor-password' });
-}
-
-test.beforeAll(async () => {
-  directory = mkdtempSync(join(tmpdir(), 'tally-e2e-exactly-once-'));
-  port = await freePort();
-  await startServer();
-});
-
-test.afterAll(async () => {
-  running?.child.kill('SIGKILL');
-  await running?.exited;
-  rmSync(directory, { recursive: true, force: true });
-});
+const server = useOwnServer('tally-e2e-exactly-once-');
 
 function ledgerTransfers(): Array<{ request_id: string; amount_cents: number }> {
-  const database = new Database(join(directory, 'tally.sqlite'), { readonly: true });
+  const database = new Database(server.databasePath, { readonly: true });
   try {
     return database.prepare<[], { request_id: string; amount_cents: number }>("SELECT request_id, amount_cents FROM ledger_transactions WHERE kind = 'transfer'").all();
   } finally {
@@ -41,22 +19,22 @@ function ledgerTransfers(): Array<{ request_id: string; amount_cents: number }> 
 }
 
 test('a transfer whose reply is lost to a server crash is sent again and shows its one real outcome', async ({ browser }) => {
-  const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}` });
+  const context = await browser.newContext({ baseURL: server.baseURL });
   const page = await context.newPage();
   let transferRequestId: string | null = null;
   let crashOnTransferReply = true;
   await page.routeWebSocket(/\/ws$/, (route) => {
-    const server = route.connectToServer();
+    const upstream = route.connectToServer();
     route.onMessage((message) => {
       if (typeof message === 'string' && message.includes('"type":"bank.transfer"')) transferRequestId ??= JSON.parse(message).requestId;
-      server.send(message);
+      upstream.send(message);
     });
-    server.onMessage((message) => {
+    upstream.onMessage((message) => {
       const isTransferReply = typeof message === 'string' && transferRequestId !== null && message.includes(`"requestId":"${transferRequestId}"`);
       if (isTransferReply && crashOnTransferReply) {
         // Committed and durable (a reply is only sent then), but the tab never hears it.
         crashOnTransferReply = false;
-        running?.child.kill('SIGKILL');
+        server.running?.child.kill('SIGKILL');
         return;
       }
       route.send(message);
@@ -76,8 +54,8 @@ test('a transfer whose reply is lost to a server crash is sent again and shows i
   await panel.getByRole('button', { name: 'Send transfer' }).click();
 
   await expect(panel.getByRole('status', { name: 'Outcome' })).toContainText('retrying');
-  await running!.exited;
-  await startServer();
+  await server.running!.exited;
+  await server.start();
 
   const outcome = panel.getByRole('status', { name: 'Outcome' });
   await expect(outcome).toContainText('OK', { timeout: 20_000 });

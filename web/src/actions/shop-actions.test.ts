@@ -4,8 +4,9 @@ import type { SocketLike } from '../../../shared/client/protocol-client.ts';
 import { product, startTestServer, type TestServer } from '../../../test/support/test-server.ts';
 import { SessionSync } from '../net/session-sync.ts';
 import { memorySessionTokenStorage } from '../net/session-token-storage.ts';
-import { createTallyStore, type TallyState, type TallyStore } from '../state/store.ts';
+import { createTallyStore, type TallyStore } from '../state/store.ts';
 import { createShopActions, type ShopActions } from './shop-actions.ts';
+import { until } from '../state/store-until.ts';
 
 /** Shoppers' actions against a real server, each shopper its own tab (store, sync, socket). */
 interface ShopperTab {
@@ -24,22 +25,6 @@ afterEach(async () => {
   await Promise.all(syncs.splice(0).map((sync) => sync.close()));
   await server.dispose();
 });
-
-function until(store: TallyStore, predicate: (state: TallyState) => boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (predicate(store.getState())) return resolve();
-    const timer = setTimeout(() => {
-      unsubscribe();
-      reject(new Error('the store never reached the expected state'));
-    }, 5_000);
-    const unsubscribe = store.subscribe((state) => {
-      if (!predicate(state)) return;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve();
-    });
-  });
-}
 
 async function openShopper(name: string): Promise<ShopperTab> {
   const store = createTallyStore();

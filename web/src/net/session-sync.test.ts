@@ -6,6 +6,7 @@ import { RequestError } from '../../../shared/client/request-error.ts';
 import type { SocketLike } from '../../../shared/client/protocol-client.ts';
 import { memorySessionTokenStorage, type SessionTokenStorage } from './session-token-storage.ts';
 import { SessionSync } from './session-sync.ts';
+import { until } from '../state/store-until.ts';
 
 /**
  * A tab's session sync (and the protocol client under it) against a real Tally server on an ephemeral port, over real WebSockets (the `ws`
@@ -50,23 +51,6 @@ function openTab(tokens: SessionTokenStorage = memorySessionTokenStorage(), user
   tabs.push(tab);
   sync.start();
   return tab;
-}
-
-/** Resolves once the store satisfies `predicate` (checked on every change), or fails after 5 s. */
-function until(store: TallyStore, predicate: (state: TallyState) => boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (predicate(store.getState())) return resolve();
-    const timer = setTimeout(() => {
-      unsubscribe();
-      reject(new Error('the store never reached the expected state'));
-    }, 5_000);
-    const unsubscribe = store.subscribe((state) => {
-      if (!predicate(state)) return;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve();
-    });
-  });
 }
 
 const online = (state: TallyState) => state.connectionStatus === 'online';
