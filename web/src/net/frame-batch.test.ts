@@ -81,4 +81,47 @@ describe('FrameBatch', () => {
     vi.runAllTimers();
     expect(flushed).toEqual([]);
   });
+
+  it('spaces flushes of a steady stream by flushSpacingMs, yet shows the first item after a quiet spell at the next frame', () => {
+    const frames = manualFrames();
+    const flushed: number[][] = [];
+    const batch = new FrameBatch<number>((items) => flushed.push(items), frames, { flushSpacingMs: 100, now: () => Date.now() });
+    batch.push(1);
+    expect(frames.pending()).toBe(1);
+    frames.runFrame();
+    expect(flushed).toEqual([[1]]);
+
+    vi.advanceTimersByTime(30);
+    batch.push(2);
+    batch.push(3);
+    expect(frames.pending()).toBe(0);
+    vi.advanceTimersByTime(69);
+    expect(frames.pending()).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(frames.pending()).toBe(1);
+    frames.runFrame();
+    expect(flushed).toEqual([[1], [2, 3]]);
+
+    vi.advanceTimersByTime(500);
+    batch.push(4);
+    expect(frames.pending()).toBe(1);
+    frames.runFrame();
+    expect(flushed).toEqual([[1], [2, 3], [4]]);
+  });
+
+  it('flushNow hands over items held for the spacing at once, and dispose drops them', () => {
+    const frames = manualFrames();
+    const flushed: string[][] = [];
+    const batch = new FrameBatch<string>((items) => flushed.push(items), frames, { flushSpacingMs: 100, now: () => Date.now() });
+    batch.push('a');
+    frames.runFrame();
+    batch.push('b');
+    batch.flushNow();
+    expect(flushed).toEqual([['a'], ['b']]);
+    batch.push('c');
+    batch.dispose();
+    vi.runAllTimers();
+    frames.runFrame();
+    expect(flushed).toEqual([['a'], ['b']]);
+  });
 });

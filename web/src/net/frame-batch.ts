@@ -31,21 +31,40 @@ export function intervalScheduler(intervalMs: number): FrameScheduler {
   };
 }
 
+export interface FrameBatchOptions {
+  /**
+   * At least this long between two flushes (0: every frame). The first item after a quiet spell
+   * still goes out at the next frame; a steady stream is applied this often, so a tab that is
+   * sent a hundred changes a second re-renders, lays out and paints a few times a second instead
+   * of every frame.
+   */
+  flushSpacingMs?: number;
+  /** What tells the time for flushSpacingMs. */
+  now?: () => number;
+}
+
 /**
  * Items pushed are handed to `flush` together, in the order pushed, at the next animation frame (or
- * after frameBatchFallbackMs if no frame comes first). `flushNow()` hands them over at once: call it
- * before any write that must land after them, so ordering is kept.
+ * after frameBatchFallbackMs if no frame comes first), and no sooner than flushSpacingMs after the
+ * last flush. `flushNow()` hands them over at once: call it before any write that must land after
+ * them, so ordering is kept.
  */
 export class FrameBatch<Item> {
   readonly #flush: (items: Item[]) => void;
   readonly #scheduler: FrameScheduler;
+  readonly #flushSpacingMs: number;
+  readonly #now: () => number;
   #items: Item[] = [];
   #frame: number | null = null;
   #fallback: ReturnType<typeof setTimeout> | null = null;
+  #spacing: ReturnType<typeof setTimeout> | null = null;
+  #lastFlushAtMs = Number.NEGATIVE_INFINITY;
 
-  constructor(flush: (items: Item[]) => void, scheduler: FrameScheduler = browserFrameScheduler()) {
+  constructor(flush: (items: Item[]) => void, scheduler: FrameScheduler = browserFrameScheduler(), options: FrameBatchOptions = {}) {
     this.#flush = flush;
     this.#scheduler = scheduler;
+    this.#flushSpacingMs = options.flushSpacingMs ?? 0;
+    this.#now = options.now ?? (() => performance.now());
   }
 
   get size(): number {
@@ -55,9 +74,13 @@ export class FrameBatch<Item> {
   push(item: Item): void {
     this.#items.push(item);
     if (this.#items.length >= frameBatchItemsMax) return this.flushNow();
-    if (this.#frame !== null) return;
-    this.#frame = this.#scheduler.request(() => this.flushNow());
-    this.#fallback = setTimeout(() => this.flushNow(), frameBatchFallbackMs);
+    if (this.#frame !== null || this.#spacing !== null) return;
+    const waitMs = this.#lastFlushAtMs + this.#flushSpacingMs - this.#now();
+    if (waitMs <= 0) return this.#requestFrame();
+    this.#spacing = setTimeout(() => {
+      this.#spacing = null;
+      this.#requestFrame();
+    }, waitMs);
   }
 
   flushNow(): void {
@@ -65,6 +88,7 @@ export class FrameBatch<Item> {
     if (this.#items.length === 0) return;
     const items = this.#items;
     this.#items = [];
+    this.#lastFlushAtMs = this.#now();
     this.#flush(items);
   }
 
@@ -74,10 +98,17 @@ export class FrameBatch<Item> {
     this.#items = [];
   }
 
+  #requestFrame(): void {
+    this.#frame = this.#scheduler.request(() => this.flushNow());
+    this.#fallback = setTimeout(() => this.flushNow(), frameBatchFallbackMs);
+  }
+
   #cancelTimers(): void {
     if (this.#frame !== null) this.#scheduler.cancel(this.#frame);
     if (this.#fallback !== null) clearTimeout(this.#fallback);
+    if (this.#spacing !== null) clearTimeout(this.#spacing);
     this.#frame = null;
     this.#fallback = null;
+    this.#spacing = null;
   }
 }

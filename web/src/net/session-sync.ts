@@ -10,8 +10,15 @@ import { RequestError } from '../../../shared/client/request-error.ts';
 import type { Changes } from '../../../shared/protocol.ts';
 import type { ConnectionStatus } from '../state/connection-slice.ts';
 import { forgetSignedInUser, type TallyStore } from '../state/store.ts';
-import { FrameBatch } from './frame-batch.ts';
+import { browserFrameScheduler, FrameBatch } from './frame-batch.ts';
 import { memorySessionTokenStorage, type SessionTokenStorage } from './session-token-storage.ts';
+
+/**
+ * Committed changes are applied at most this often (ms) while they stream in; a lone change still
+ * shows at the next frame. Ten updates a second is more than a person reads, and it spares a tab
+ * that is sent a hundred changes a second most of its rendering.
+ */
+export const liveChangesFlushSpacingMs = 100;
 
 /** Errors on `session.resume` and `auth.resume` that mean the stored token is useless: forget it and ask again. */
 const forgetTokenCodes: ReadonlySet<string> = new Set(['session_not_found', 'invalid_message']);
@@ -42,8 +49,10 @@ export class SessionSync {
   readonly #tokens: SessionTokenStorage;
   readonly #userTokens: SessionTokenStorage;
   readonly #disposers: Array<() => void> = [];
-  /** `changes` frames held for the next animation frame, applied then as one update. */
-  readonly #changes = new FrameBatch<Changes>((frames) => this.#applyChanges(frames));
+  /** `changes` frames held for the next animation frame (spaced by liveChangesFlushSpacingMs), applied then as one update. */
+  readonly #changes = new FrameBatch<Changes>((frames) => this.#applyChanges(frames), browserFrameScheduler(), {
+    flushSpacingMs: liveChangesFlushSpacingMs,
+  });
   /** This connection was sent `dashboard.watch` (and not `dashboard.unwatch` since). */
   #dashboardWatching = false;
   #dashboardWatchQueued = false;
