@@ -1,6 +1,6 @@
 import { mergeTests } from '@playwright/test';
 import { test as bankTest, openAccount, startSimulation, stopSimulation } from './support/bank-page.ts';
-import { collectPageErrors, dashboardStock, racesLost, tape } from './support/dashboard-page.ts';
+import { collectPageErrors, dashboardStock, drawEveryChart, racesLost, tape } from './support/dashboard-page.ts';
 import { addToCart, cart, checkOut, checkoutOutcome, expect, productForThisRun, test as storeTest } from './support/store-page.ts';
 
 const test = mergeTests(storeTest, bankTest);
@@ -38,10 +38,12 @@ test('a checkout moves the dashboard within a second, and a race lost in another
   await expect(tape(dashboard)).toContainText(`A shopper bought the last ${drum}`);
   await expect(tape(dashboard)).toContainText(`Checkout refused: ${drum} sold out`);
 
+  await drawEveryChart(dashboard);
   await dashboard.screenshot({ path: testInfo.outputPath('dashboard-desktop.png'), fullPage: true });
   await testInfo.attach('dashboard-desktop', { path: testInfo.outputPath('dashboard-desktop.png'), contentType: 'image/png' });
   await dashboard.setViewportSize({ width: 390, height: 844 });
   await expect(dashboard.getByTestId('dashboard-live')).toBeVisible();
+  await drawEveryChart(dashboard);
   await dashboard.screenshot({ path: testInfo.outputPath('dashboard-phone.png'), fullPage: true });
   await testInfo.attach('dashboard-phone', { path: testInfo.outputPath('dashboard-phone.png'), contentType: 'image/png' });
   expect(errors).toEqual([]);

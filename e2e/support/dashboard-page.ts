@@ -31,3 +31,20 @@ export function collectPageErrors(page: Page): string[] {
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
   return errors;
 }
+
+/**
+ * Scrolls the whole dashboard through the viewport and back, so every chart has been in view and
+ * drawn (charts out of sight are not redrawn): for a full-page screenshot that shows them current.
+ */
+export async function drawEveryChart(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const nextFrames = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    for (let top = 0; top < document.documentElement.scrollHeight; top += window.innerHeight) {
+      window.scrollTo(0, top);
+      await nextFrames();
+    }
+    window.scrollTo(0, 0);
+    // Chart work is spread over frames (a few charts each): let the last of it run.
+    for (let frame = 0; frame < 10; frame += 1) await nextFrames();
+  });
+}

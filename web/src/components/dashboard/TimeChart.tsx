@@ -43,6 +43,9 @@ interface TimeChartProps {
   compact?: boolean;
 }
 
+/** Charts this close to the viewport (px) are drawn as if in it, so scrolling seldom meets a stale one. */
+const chartDrawMarginPx = 200;
+
 const countScales: readonly ChartScale[] = [{ key: 'y', side: 'left', fromZero: true }];
 const axisFont = '12px Inter, system-ui, sans-serif';
 
@@ -123,8 +126,8 @@ function lineSeries(line: ChartLine): uPlot.Series {
 /**
  * A uPlot time chart of the selected range, created once: it reads the store itself and calls
  * setData at most once per new second, in a frame's share of chart work, so a new second never
- * re-renders React. Its text
- * alternative (the latest values) is rewritten in the same frame, and is not a live region.
+ * re-renders React; out of sight it is not drawn until it comes into view. Its text alternative
+ * (the latest values) is rewritten with each new second, and is not a live region.
  */
 export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
   const plotRef = useRef<HTMLDivElement>(null);
@@ -135,35 +138,55 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
     const plot = plotRef.current!;
     const timeWindow: TimeWindow = { endSeconds: Date.now() / 1000, rangeSeconds: tallyStore.getState().dashboardRangeSeconds };
     let chart: uPlot | null = null;
-    const draw = () => {
+    // A chart out of sight keeps its text alternative current but is drawn only when it comes into view.
+    let inView = true;
+    let drawnStale = false;
+    const draw = (evenOutOfSight = false) => {
       if (chart === null) return;
       const state = tallyStore.getState();
       const seconds = visibleSeconds(state);
+      summaryRef.current!.textContent = props.describe(seconds, rangeLabels[state.dashboardRangeSeconds].long);
+      drawnStale = !inView && !evenOutOfSight;
+      if (drawnStale) return;
       const newest = seconds[seconds.length - 1];
       timeWindow.endSeconds = newest === undefined ? Date.now() / 1000 : newest.at / 1000;
       timeWindow.rangeSeconds = state.dashboardRangeSeconds;
       chart.setData(breakAtGaps(seconds, props.columns(seconds)));
-      summaryRef.current!.textContent = props.describe(seconds, rangeLabels[state.dashboardRangeSeconds].long);
     };
+    // Drawn once it has been in sight, even if scrolled away again before its turn came.
+    const drawCameIntoView = () => draw(true);
     const create = () => {
       chart = new uPlot(chartOptions(props, Math.max(plot.clientWidth, 120), timeWindow), [[], ...props.lines.map(() => [])], plot);
       draw();
     };
-    // Created and redrawn a few charts per frame, never all at once (chart-work.ts).
-    queueChartWork(create);
+    // Created and redrawn a few charts per frame, never all at once (chart-work.ts), starting the
+    // frame after the one that shows the page, which then waits for no chart.
+    const shownFrame = requestAnimationFrame(() => queueChartWork(create));
+    const drawNewSecond = () => draw();
     const unsubscribe = tallyStore.subscribe((state, previous) => {
-      if (state.dashboardSeconds !== previous.dashboardSeconds || state.dashboardRangeSeconds !== previous.dashboardRangeSeconds) queueChartWork(draw);
+      if (state.dashboardSeconds !== previous.dashboardSeconds || state.dashboardRangeSeconds !== previous.dashboardRangeSeconds) queueChartWork(drawNewSecond);
     });
     const observer = new ResizeObserver((entries) => {
       const widthPx = Math.floor(entries[0]?.contentRect.width ?? 0);
       if (chart !== null && widthPx > 0 && widthPx !== chart.width) chart.setSize({ width: widthPx, height: props.heightPx });
     });
     observer.observe(plot);
+    const sight = new IntersectionObserver(
+      (entries) => {
+        inView = entries[entries.length - 1]?.isIntersecting ?? inView;
+        if (inView && drawnStale) queueChartWork(drawCameIntoView);
+      },
+      { rootMargin: `${chartDrawMarginPx}px 0px` },
+    );
+    sight.observe(plot);
     return () => {
+      cancelAnimationFrame(shownFrame);
       unsubscribe();
       observer.disconnect();
+      sight.disconnect();
       cancelChartWork(create);
-      cancelChartWork(draw);
+      cancelChartWork(drawNewSecond);
+      cancelChartWork(drawCameIntoView);
       chart?.destroy();
     };
   }, [props]);
