@@ -1,4 +1,5 @@
 import { routeHashes, type Route } from '../routing/routes.ts';
+import { followRouteLink } from '../routing/use-route.ts';
 import { useTally } from '../state/use-tally.ts';
 
 const pages: ReadonlyArray<{ route: Route; label: string }> = [
@@ -18,7 +19,12 @@ export function SiteNav({ route }: { route: Route }) {
           .filter((page) => page.route !== 'audit' || auditor)
           .map((page) => (
             <li key={page.route}>
-              <a className="site-nav__link" href={routeHashes[page.route]} aria-current={page.route === route ? 'page' : undefined}>
+              <a
+                className="site-nav__link"
+                href={routeHashes[page.route]}
+                aria-current={page.route === route ? 'page' : undefined}
+                onClick={(event) => followRouteLink(event, routeHashes[page.route])}
+              >
                 {page.label}
               </a>
             </li>
