@@ -514,6 +514,11 @@ function report({ perTab: results, processCores }: Awaited<ReturnType<typeof mea
   const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
   console.log(line(header));
   for (const row of rows) console.log(line(row));
+  console.log('clicks by probe, ms (p50 / max):');
+  for (const { tab, clicks } of results) {
+    const probes = [...clicks].map(([name, latencies]) => `${name} ${format(percentile(latencies, 0.5))} / ${format(Math.max(...latencies))}`);
+    console.log(`  ${tab.name}: ${probes.join(', ') || 'none'}`);
+  }
   if (processCores.length > 0) {
     const total = processCores.reduce((sum, [, cores]) => sum + cores, 0);
     const parts = [...processCores].sort((a, b) => b[1] - a[1]).map(([kind, cores]) => `${kind} ${cores.toFixed(2)}`);
