@@ -31,11 +31,14 @@ export interface TallyProcessSettings {
   catalogPath: string;
   webRoot: string;
   auditorPassword: string;
+  /** Where the server writes its V8 CPU profile when it exits, if anywhere. */
+  profileDirectory?: string;
 }
 
 export function startTallyProcess(settings: TallyProcessSettings): Promise<ServerProcess> {
-  const { databasePath, catalogPath, webRoot, auditorPassword } = settings;
-  const args = ['--import', 'tsx', 'server/main.ts', '--host', '127.0.0.1', '--port', '0', '--database', databasePath, '--catalog', catalogPath, '--web-root', webRoot];
+  const { databasePath, catalogPath, webRoot, auditorPassword, profileDirectory } = settings;
+  const profiling = profileDirectory === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDirectory];
+  const args = [...profiling, '--import', 'tsx', 'server/main.ts', '--host', '127.0.0.1', '--port', '0', '--database', databasePath, '--catalog', catalogPath, '--web-root', webRoot];
   const child = spawn(process.execPath, args, {
     cwd: repositoryRoot,
     env: { ...process.env, TALLY_AUDITOR_PASSWORD: auditorPassword },

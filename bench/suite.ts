@@ -4,7 +4,7 @@
  *
  *   npm run bench -- [--seconds 5] [--connections 64] [--many-connections 512] [--observers 100]
  *                    [--idle-connections 10000] [--flash-shoppers 1000] [--flash-units 100]
- *                    [--load-processes <cores>] [--json <file>]
+ *                    [--load-processes <cores>] [--json <file>] [--profile-server <dir>]
  *
  * The Tally server, the echo server and the load processes are separate processes (the load is
  * split over --load-processes of them, one per core by default), so no client shares a process,
@@ -27,7 +27,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ProtocolClient } from '../shared/client/protocol-client.ts';
-import { accountsPerUserMax } from '../shared/limits.ts';
 import type { IntegrityReport } from '../shared/protocol.ts';
 import { seedStockMax } from '../server/store/catalog-seed.ts';
 import { openLeanClient } from './lean-client.ts';
@@ -77,6 +76,8 @@ export interface BenchSuiteOptions {
   loadProcesses: number;
   /** Progress, one line per step; silent when absent. */
   log?: (line: string) => void;
+  /** A folder for the Tally server's V8 CPU profile of the whole run (node --cpu-prof), to open in Chrome DevTools. */
+  serverProfileDirectory?: string;
 }
 
 export const defaultBenchSuiteOptions: Readonly<Omit<BenchSuiteOptions, 'log'>> = {
@@ -193,7 +194,13 @@ export async function runBenchSuite(options: BenchSuiteOptions): Promise<BenchSu
     const catalog = { products: [{ name: flashProductName, description: 'Sold out in seconds.', emoji: '💡', priceCents: flashProductPriceCents, stock: options.flashUnits }] };
     writeFileSync(catalogPath, JSON.stringify(catalog));
     log(`starting the Tally server, the echo server and ${options.loadProcesses} load processes`);
-    const started = await startAll(running, { databasePath: join(directory, 'bench.sqlite'), catalogPath, webRoot: directory, auditorPassword }, options.loadProcesses);
+    const started = await startAll(running, {
+        databasePath: join(directory, 'bench.sqlite'),
+        catalogPath,
+        webRoot: directory,
+        auditorPassword,
+        ...(options.serverProfileDirectory === undefined ? {} : { profileDirectory: options.serverProfileDirectory }),
+      }, options.loadProcesses);
     const measured = await measure(started, options, log);
     const { log: _log, ...shownOptions } = options;
     const result: BenchSuiteResult = {
@@ -260,7 +267,7 @@ async function measure(running: Started, options: BenchSuiteOptions, log: (line:
     // registering users) would hide part of the growth in free heap, or shrink it as it is returned.
     const idleMemory = await runIdle(bench, options.idleConnections);
     const accountCount = Math.max(options.connections, options.manyConnections);
-    log(`setting up: the auditor's session, ${Math.ceil(accountCount / accountsPerUserMax)} users with ${accountCount} accounts`);
+    log(`setting up: the auditor's session, ${accountCount} users with an account each`);
     const [auditorSessionToken, accounts] = await Promise.all([signInAuditor(tallyUrl), openAccounts(tallyUrl, accountCount)]);
     const customers: Customers = { auditorSessionToken, accounts };
     const echo = await runEcho(bench, 1, options.connections);
@@ -290,24 +297,21 @@ async function signInAuditor(url: string): Promise<string> {
 }
 
 /**
- * `accountCount` checking accounts, accountsPerUserMax per user: passwords are hashed with scrypt,
- * so a user per connection would make setup the longest part of the run. Every connection of a
- * user resumes the one session its registration made (no sign-in: userSessionsMax is never reached).
+ * `accountCount` users with one checking account each, as each browser tab is its own customer. A
+ * user's account changes go to every connection of that user, so sharing users between connections
+ * would multiply the fan-out per transfer; the price is an scrypt hash (~50 ms) per user at setup.
  */
 async function openAccounts(url: string, accountCount: number): Promise<Customers['accounts']> {
-  const userCount = Math.ceil(accountCount / accountsPerUserMax);
-  const perUser = await mapConcurrently(range(userCount), registrationsInFlightMax, async (userIndex) => {
+  return mapConcurrently(range(accountCount), registrationsInFlightMax, async (userIndex) => {
     const client = await openLeanClient(url, { readBroadcasts: false });
     try {
       const { sessionToken } = await client.expectResult('auth.register', { username: `bench-user-${userIndex}`, password: customerPassword });
-      const count = Math.min(accountsPerUserMax, accountCount - userIndex * accountsPerUserMax);
-      const opened = await Promise.all(range(count).map(() => client.expectResult('bank.openAccount', { kind: 'checking', amountCents: openingDepositCents })));
-      return opened.map(({ accounts }) => ({ sessionToken, accountNumber: accounts[0]!.number }));
+      const { accounts } = await client.expectResult('bank.openAccount', { kind: 'checking', amountCents: openingDepositCents });
+      return { sessionToken, accountNumber: accounts[0]!.number };
     } finally {
       await client.close();
     }
   });
-  return perUser.flat();
 }
 
 // --- The rows ---------------------------------------------------------------------------------
@@ -546,6 +550,7 @@ function readOptions(argv: readonly string[]): { options: BenchSuiteOptions; jso
       'flash-units': { type: 'string', default: String(defaults.flashUnits) },
       'load-processes': { type: 'string', default: String(defaults.loadProcesses) },
       json: { type: 'string' },
+      'profile-server': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -560,6 +565,7 @@ function readOptions(argv: readonly string[]): { options: BenchSuiteOptions; jso
     flashUnits: Number(values['flash-units']),
     loadProcesses: Number(values['load-processes']),
     log: (line) => console.error(`… ${line}`),
+    ...(values['profile-server'] === undefined ? {} : { serverProfileDirectory: values['profile-server'] }),
   };
   return { options, jsonPath: values.json ?? null };
 }
