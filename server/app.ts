@@ -53,7 +53,8 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
   let gateway: Gateway | null = null;
   let recorder: DashboardRecorder | null = null;
   const operationRate = new OperationRate();
-  const unitOfWork = new UnitOfWork<TallyContext>(new SqliteEngine(database), {
+  const engine = new SqliteEngine(database);
+  const unitOfWork = new UnitOfWork<TallyContext>(engine, {
     onCommit: (seq, changes, batch) => {
       operationRate.record(changes.transactions.length);
       recorder?.recordCommit(seq, changes, batch);
@@ -87,6 +88,7 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
     });
   } catch (error) {
     await unitOfWork.close();
+    engine.close();
     database.close();
     throw error;
   }
@@ -133,6 +135,7 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
       httpServer.closeAllConnections();
       await httpClosed;
       await unitOfWork.close();
+      engine.close();
       database.close();
     })();
     return closing;

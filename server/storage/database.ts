@@ -7,17 +7,21 @@ export type SqliteDatabase = Database.Database;
 
 /**
  * Opens (creating if needed) Tally's SQLite database with the settings durability depends on:
- * WAL so readers never block the writer, synchronous=FULL so a COMMIT returns only after the
- * WAL is fsynced, and foreign keys enforced. Then brings the schema up to date.
+ * WAL so readers never block the writer, and foreign keys enforced. Then brings the schema up to date.
+ *
+ * synchronous=NORMAL: a COMMIT writes its WAL frames but does not fsync them, so the event loop
+ * never waits for the disk. Durability is the engine's separate step (SqliteEngine.durable: an
+ * fdatasync of the WAL on libuv's thread pool), and nothing is answered or published before it.
+ * SQLite itself still syncs the WAL before each checkpoint and the database file after it.
  */
 export function openDatabase(path: string): SqliteDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new Database(path);
   database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = FULL');
+  database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  assertPragma(database, 'synchronous', 2);
+  assertPragma(database, 'synchronous', 1);
   migrate(database);
   return database;
 }

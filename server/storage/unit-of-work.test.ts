@@ -34,9 +34,10 @@ class Harness {
   constructor(
     readonly path: string,
     batchOperationsMax?: number,
+    engineOf: (database: SqliteDatabase) => SqliteEngine = (database) => new SqliteEngine(database),
   ) {
     this.database = openDatabase(path);
-    this.unitOfWork = new UnitOfWork<TallyContext>(new SqliteEngine(this.database), {
+    this.unitOfWork = new UnitOfWork<TallyContext>(engineOf(this.database), {
       onCommit: (seq, changes) => this.commits.push({ seq, changes }),
       onOperationError: (error) => this.operationErrors.push(error),
       ...(batchOperationsMax === undefined ? {} : { batchOperationsMax }),
@@ -185,6 +186,87 @@ describe('UnitOfWork: group commit', () => {
     expect(harness.commits).toHaveLength(2);
     expect(operationsPerCommit(committed)).toEqual([512, 488]);
     expect(harness.committedShopperNames()).toHaveLength(operationCount);
+  });
+});
+
+/** The real engine, whose syncs wait until the test lets each one through (or fail it). */
+class GatedEngine extends SqliteEngine {
+  readonly syncs: Array<{ release: () => void; fail: (error: Error) => void }> = [];
+
+  override durable(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.syncs.push({ release: () => void super.durable().then(resolve, reject), fail: reject });
+    });
+  }
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let turn = 0; !condition(); turn += 1) {
+    if (turn > 1_000) throw new Error('condition never held');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe('UnitOfWork: pipelined durability', () => {
+  function gatedHarness() {
+    let engine!: GatedEngine;
+    const harness = new Harness(newDatabasePath(), undefined, (database) => (engine = new GatedEngine(database)));
+    return { harness, engine };
+  }
+
+  it('runs and commits the next batch while the previous one syncs, and answers each only once a sync after it ends', async () => {
+    const { harness, engine } = gatedHarness();
+    const first = harness.submit(createShopper('Ada'));
+    let firstAnswered = false;
+    void first.committed.then(() => (firstAnswered = true));
+    await until(() => engine.syncs.length === 1);
+    const second = harness.submit(createShopper('Ben'));
+    let secondAnswered = false;
+    void second.committed.then(() => (secondAnswered = true));
+    await second.executed;
+    // Both are committed (another connection sees them), neither is answered nor published.
+    await until(() => harness.committedShopperNames().length === 2);
+    expect(engine.syncs.length).toBe(1);
+    expect([firstAnswered, secondAnswered, harness.commits.length, harness.unitOfWork.lastCommittedSeq]).toEqual([false, false, 0, 0]);
+
+    engine.syncs[0]!.release();
+    await first.committed;
+    expect(secondAnswered).toBe(false);
+    expect(harness.commits.map(({ seq }) => seq)).toEqual([1]);
+    await until(() => engine.syncs.length === 2);
+    engine.syncs[1]!.release();
+    expect(await second.committed).toMatchObject({ outcome: { ok: true, value: 'Ben' }, seq: 2 });
+    expect(harness.commits.map(({ seq }) => seq)).toEqual([1, 2]);
+    expect(harness.unitOfWork.lastCommittedSeq).toBe(2);
+  });
+
+  it('answers a read only once everything it saw is durable', async () => {
+    const { harness, engine } = gatedHarness();
+    void harness.submit(createShopper('Ada')).committed;
+    await until(() => engine.syncs.length === 1);
+    let answered = false;
+    const read = harness.unitOfWork.read(({ commitSeq }) => commitSeq).then((seq) => {
+      answered = true;
+      return seq;
+    });
+    await until(() => harness.committedShopperNames().length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(answered).toBe(false);
+    engine.syncs[0]!.release();
+    expect(await read).toBe(1);
+  });
+
+  it('after a failed sync refuses the batches it covered, later reads and every later operation', async () => {
+    const { harness, engine } = gatedHarness();
+    const first = harness.submit(createShopper('Ada'));
+    await until(() => engine.syncs.length === 1);
+    const read = harness.unitOfWork.read(({ commitSeq }) => commitSeq);
+    engine.syncs[0]!.fail(new Error('EIO: the disk failed'));
+    await expect(first.committed).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(read).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(harness.submit(createShopper('Ben')).committed).rejects.toBeInstanceOf(StorageUnavailableError);
+    expect(harness.commits).toEqual([]);
+    expect(harness.unitOfWork.lastCommittedSeq).toBe(0);
   });
 });
 

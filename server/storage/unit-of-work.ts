@@ -76,8 +76,13 @@ export interface TransactionEngine<Context> {
   savepoint(): void;
   release(): void;
   rollbackToSavepoint(): void;
-  /** Stores the sequence number and makes the whole transaction durable. */
+  /** Stores the sequence number and commits the transaction; it need not be durable yet. */
   commit(seq: number): void;
+  /**
+   * Makes every transaction committed before this call durable; settles when it is. Called with
+   * at most one call pending, and may run while the next transaction executes.
+   */
+  durable(): Promise<void>;
   rollback(): void;
   lastCommittedSeq(): number;
   /** Names the database, so positions from another one are recognised (hex). */
@@ -136,10 +141,14 @@ export interface UnitOfWorkOptions {
 }
 
 /**
- * Group commit: every operation submitted during one event-loop turn shares one transaction
- * (one fsync), each inside its own savepoint so a failing one rolls back alone. Operations
- * run one after another, so each sees the effects of those before it; nothing outside the
- * transaction sees them until the commit is durable, and only then are results released.
+ * Group commit: every operation submitted during one event-loop turn shares one transaction,
+ * each inside its own savepoint so a failing one rolls back alone. Operations run one after
+ * another, so each sees the effects of those before it.
+ *
+ * Durability is pipelined: once a batch has committed, the next one may execute while the engine
+ * makes the first durable (one sync at a time, covering every batch committed before it began).
+ * Nothing leaves before that: callers are answered, and onCommit publishes, only for durable
+ * batches, in commit order; reads answer only once what they saw is durable.
  *
  * Operations submitted while a batch is running (for instance by a caller that was waiting
  * for a lock the previous operation just gave up) join that batch, up to batchOperationsMax.
@@ -151,6 +160,15 @@ export class UnitOfWork<Context> {
   #scheduled = false;
   #running: Promise<void> | null = null;
   #closed = false;
+  /** Committed batches not yet durable, oldest first; each answers its callers once it is. */
+  #awaitingDurability: CommittedNotDurable[] = [];
+  #syncing = false;
+  /** The newest seq known durable, answered and published. */
+  #durableSeq: number;
+  /** Reads waiting for what they saw to be durable. */
+  #durabilityWaiters: Array<{ seq: number; resolve: () => void; reject: (error: unknown) => void }> = [];
+  /** Set when a sync failed: what the disk holds is unknown from then on, so nothing more is accepted. */
+  #syncFailure: unknown = null;
 
   constructor(engine: TransactionEngine<Context>, options: UnitOfWorkOptions) {
     this.#engine = engine;
@@ -160,10 +178,12 @@ export class UnitOfWork<Context> {
       ...options,
     };
     if (!(this.#options.batchOperationsMax >= 1)) throw new RangeError('batchOperationsMax must be at least 1');
+    this.#durableSeq = engine.lastCommittedSeq();
   }
 
+  /** The newest commit that is durable and published: what a client may be told it has seen. */
   get lastCommittedSeq(): number {
-    return this.#engine.lastCommittedSeq();
+    return this.#durableSeq;
   }
 
   get databaseId(): string {
@@ -177,8 +197,9 @@ export class UnitOfWork<Context> {
    * submissions of one key are never in flight at once.
    */
   submit<T>(operation: Operation<Context, T>, requestKey?: RequestKey): Submission<T> {
-    if (this.#closed) {
-      const refused = Promise.reject(new StorageUnavailableError('the server is shutting down'));
+    if (this.#closed || this.#syncFailure !== null) {
+      const reason = this.#closed ? 'the server is shutting down' : 'the database could not be made durable';
+      const refused = Promise.reject(new StorageUnavailableError(reason));
       refused.catch(() => {});
       return { executed: Promise.resolve(), committed: refused as Promise<Committed<T>> };
     }
@@ -197,13 +218,19 @@ export class UnitOfWork<Context> {
     return { executed, committed };
   }
 
-  /** Runs a read against committed state only: never in the middle of a batch. */
+  /**
+   * Runs a read against committed state only (never in the middle of a batch), and answers once
+   * everything it could have seen is durable and published.
+   */
   async read<T>(reader: (context: Context) => T | Promise<T>): Promise<T> {
     while (this.#running !== null) await this.#running;
-    return reader(this.#engine.context(new ChangeRecorder(), this.#engine.lastCommittedSeq()));
+    const seenSeq = this.#engine.lastCommittedSeq();
+    const result = await reader(this.#engine.context(new ChangeRecorder(), seenSeq));
+    await this.#durableThrough(seenSeq);
+    return result;
   }
 
-  /** Refuses new operations and waits for the ones already submitted to commit. */
+  /** Refuses new operations and waits for the ones already submitted to commit and be durable. */
   async close(): Promise<void> {
     this.#closed = true;
     while (this.#running !== null || this.#queue.length > 0 || this.#scheduled) {
@@ -214,6 +241,7 @@ export class UnitOfWork<Context> {
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
+    await this.#durableThrough(this.#engine.lastCommittedSeq()).catch(() => {});
   }
 
   #schedule(): void {
@@ -250,6 +278,66 @@ export class UnitOfWork<Context> {
       }
       return;
     }
+    this.#awaitingDurability.push({
+      seq,
+      answer: () => this.#answer(seq, batch, changes),
+      refuse: (error) => {
+        for (const { queued } of batch) queued.reject(error);
+      },
+    });
+    this.#syncCommitted();
+  }
+
+  /** Starts one sync for every batch committed and not yet durable, unless one is running (its end starts the next). */
+  #syncCommitted(): void {
+    if (this.#syncing || this.#awaitingDurability.length === 0) return;
+    const covered = this.#awaitingDurability.splice(0);
+    if (this.#syncFailure !== null) return this.#refuseAfterSyncFailure(covered);
+    this.#syncing = true;
+    this.#engine.durable().then(
+      () => {
+        this.#syncing = false;
+        for (const committed of covered) {
+          committed.answer();
+          this.#durableSeq = committed.seq;
+        }
+        this.#wakeDurabilityWaiters();
+        this.#syncCommitted();
+      },
+      (error: unknown) => {
+        this.#syncing = false;
+        console.error('making committed batches durable failed; refusing every write from now on', error);
+        this.#syncFailure = error;
+        this.#refuseAfterSyncFailure(covered);
+        this.#syncCommitted();
+      },
+    );
+  }
+
+  #refuseAfterSyncFailure(covered: readonly CommittedNotDurable[]): void {
+    const error = new StorageUnavailableError('the database could not be made durable');
+    for (const committed of covered) committed.refuse(error);
+    for (const waiter of this.#durabilityWaiters.splice(0)) waiter.reject(error);
+  }
+
+  #durableThrough(seq: number): Promise<void> {
+    if (seq <= this.#durableSeq) return Promise.resolve();
+    if (this.#syncFailure !== null) return Promise.reject(new StorageUnavailableError('the database could not be made durable'));
+    return new Promise((resolve, reject) => this.#durabilityWaiters.push({ seq, resolve, reject }));
+  }
+
+  #wakeDurabilityWaiters(): void {
+    if (this.#durabilityWaiters.length === 0) return;
+    const waiting = this.#durabilityWaiters;
+    this.#durabilityWaiters = [];
+    for (const waiter of waiting) {
+      if (waiter.seq <= this.#durableSeq) waiter.resolve();
+      else this.#durabilityWaiters.push(waiter);
+    }
+  }
+
+  /** A durable batch: its callers answered, then its changes published. */
+  #answer(seq: number, batch: ReadonlyArray<{ queued: Queued; ran: Ran | undefined }>, changes: ChangeRecorder): void {
     const outcomes: CommittedBatch['outcomes'] = [];
     for (const { queued, ran } of batch) {
       queued.resolve({ outcome: ran!.outcome, seq: ran!.replayedSeq ?? seq });
@@ -311,6 +399,13 @@ export class UnitOfWork<Context> {
       console.error('rollback after a failed commit also failed', error);
     }
   }
+}
+
+/** A batch committed but not yet durable: answered, or refused, once its sync ends. */
+interface CommittedNotDurable {
+  seq: number;
+  answer: () => void;
+  refuse: (error: unknown) => void;
 }
 
 /** What running one queued operation came to; `replayedSeq` when a stored outcome answered it. */

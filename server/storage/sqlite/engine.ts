@@ -1,3 +1,5 @@
+import { closeSync, existsSync, fdatasync, fsyncSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { SqliteDatabase } from '../database.ts';
 import type { RequestKey } from '../../requests/request-key.ts';
 import type { ChangeRecorder, StoredRequestOutcome, TransactionEngine } from '../unit-of-work.ts';
@@ -5,7 +7,12 @@ import type { TallyContext } from '../context.ts';
 import { SqliteBankRepository } from './bank-repository.ts';
 import { SqliteStoreRepository } from './store-repository.ts';
 
-/** Transaction control for the unit of work on one SQLite connection. */
+/**
+ * Transaction control for the unit of work on one SQLite connection. A COMMIT only writes the WAL
+ * (synchronous=NORMAL, see openDatabase); `durable()` then fdatasyncs the WAL file off the event
+ * loop. WAL frames are appended in commit order and a checkpoint syncs the WAL before it copies
+ * anything, so one fdatasync started after a COMMIT makes that commit and every earlier one durable.
+ */
 export class SqliteEngine implements TransactionEngine<TallyContext> {
   readonly #statements;
   readonly #store: SqliteStoreRepository;
@@ -13,6 +20,8 @@ export class SqliteEngine implements TransactionEngine<TallyContext> {
   readonly #database: SqliteDatabase;
   #committedSeq: number;
   readonly #databaseId: string;
+  /** The WAL file, opened only to fdatasync it; null for an in-memory database, which has none. */
+  #walFd: number | null = null;
 
   constructor(database: SqliteDatabase) {
     this.#database = database;
@@ -38,6 +47,19 @@ export class SqliteEngine implements TransactionEngine<TallyContext> {
     this.#committedSeq = this.#statements.readSeq.get()!.value;
     const id = database.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'database_id'").get()!.value;
     this.#databaseId = id.toString(16);
+    if (!database.memory) this.#walFd = openWal(database.name);
+  }
+
+  durable(): Promise<void> {
+    const walFd = this.#walFd;
+    if (walFd === null) return Promise.resolve();
+    return new Promise((resolve, reject) => fdatasync(walFd, (error) => (error === null ? resolve() : reject(error))));
+  }
+
+  /** Closes the WAL descriptor; the database connection itself is its owner's to close. */
+  close(): void {
+    if (this.#walFd !== null) closeSync(this.#walFd);
+    this.#walFd = null;
   }
 
   databaseId(): string {
@@ -88,4 +110,20 @@ export class SqliteEngine implements TransactionEngine<TallyContext> {
   context(changes: ChangeRecorder, commitSeq: number): TallyContext {
     return { store: this.#store, bank: this.#bank, changes, now: () => new Date(), commitSeq };
   }
+}
+
+/**
+ * The WAL of a database in WAL mode, which SQLite created on the first read (the engine has read
+ * by now). Its directory is synced once, so the file's own name is durable too.
+ */
+function openWal(databasePath: string): number {
+  const walPath = `${databasePath}-wal`;
+  if (!existsSync(walPath)) throw new Error(`${walPath} does not exist: is the database in WAL mode?`);
+  const directoryFd = openSync(dirname(walPath), 'r');
+  try {
+    fsyncSync(directoryFd);
+  } finally {
+    closeSync(directoryFd);
+  }
+  return openSync(walPath, 'r');
 }
