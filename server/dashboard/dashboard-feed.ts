@@ -50,12 +50,12 @@ export class DashboardFeed {
 
   /** Serialized at most once per audience, and only when some tab of it watches. */
   #send(publicFrame: Dashboard, auditorFrame: Dashboard): void {
-    let publicText: string | null = null;
-    let auditorText: string | null = null;
+    let publicText: Buffer | null = null;
+    let auditorText: Buffer | null = null;
     for (const client of this.#options.clients()) {
       if (!client.watchingDashboard) continue;
-      if (isAuditor(client)) client.sendIfKeepingUp((auditorText ??= JSON.stringify(auditorFrame)));
-      else client.sendIfKeepingUp((publicText ??= JSON.stringify(publicFrame)));
+      if (isAuditor(client)) client.sendIfKeepingUp((auditorText ??= Buffer.from(JSON.stringify(auditorFrame))));
+      else client.sendIfKeepingUp((publicText ??= Buffer.from(JSON.stringify(publicFrame))));
     }
   }
 

@@ -87,3 +87,42 @@ describe('per-client conflation', () => {
     expect(socket.sent).toHaveLength(0);
   });
 });
+
+describe('one write per turn', () => {
+  it('sends every frame a tab gets in one event-loop turn in a single socket write, in order', async () => {
+    vi.useRealTimers();
+    const { WebSocketServer, WebSocket: ClientSocket } = await import('ws');
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
+    const peer = new ClientSocket(`ws://127.0.0.1:${(server.address() as { port: number }).port}`);
+    const received: string[] = [];
+    const allReceived = new Promise<void>((resolve) =>
+      peer.on('message', (data) => {
+        received.push(String(data));
+        if (received.length === 3) resolve();
+      }),
+    );
+    try {
+      const connection = new ClientConnection(await accepted);
+      const tcpSocket = (connection.socket as unknown as { _socket: { _write: unknown; _writev: unknown } })._socket;
+      let writes = 0;
+      for (const method of ['_write', '_writev'] as const) {
+        const original = tcpSocket[method] as (...args: unknown[]) => unknown;
+        tcpSocket[method] = function (this: unknown, ...args: unknown[]) {
+          writes += 1;
+          return original.apply(this, args);
+        };
+      }
+      connection.sendText('{"n":1}');
+      connection.sendText(Buffer.from('{"n":2}'));
+      connection.sendIfKeepingUp('{"n":3}');
+      await allReceived;
+      expect(received).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+      expect(writes).toBe(1);
+    } finally {
+      peer.terminate();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { Mutex } from 'async-mutex';
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import {
   closeCodes,
@@ -16,6 +17,26 @@ import {
   clientSendBufferBytesHardMax,
   clientSendBufferBytesMax,
 } from '../../shared/limits.ts';
+
+/** A frame's JSON, as text or (when many tabs get the same frame) encoded once as UTF-8. */
+export type FrameText = string | Buffer;
+
+/**
+ * Every frame a tab is sent in one event-loop turn leaves in one write: its socket is corked at the
+ * first and uncorked once the turn's work is done (its reply, a commit's changes, several commits
+ * made durable by one sync), instead of one system call per frame.
+ */
+const corkedThisTurn = new Set<Socket>();
+
+function uncorkAll(): void {
+  for (const socket of corkedThisTurn) socket.uncork();
+  corkedThisTurn.clear();
+}
+
+/** ws keeps its TCP socket private; without one (a test double), frames go out one by one. */
+function tcpSocketOf(socket: WebSocket): Socket | undefined {
+  return (socket as unknown as { _socket?: Socket })._socket;
+}
 
 /** The part of a commit's changes one tab may see. */
 export interface VisibleChanges {
@@ -69,22 +90,32 @@ export class ClientConnection {
     this.sendText(JSON.stringify(message));
   }
 
-  sendText(text: string): void {
+  sendText(text: FrameText): void {
     if (!this.isOpen) return;
     if (this.socket.bufferedAmount > clientSendBufferBytesHardMax) {
       this.socket.close(closeCodes.slowConsumer, 'send buffer overflow: the client stopped reading');
       return;
     }
-    this.socket.send(text);
+    this.#write(text);
   }
 
   /** Best-effort frames (stats) are skipped for a client that is behind; a later one replaces them. */
-  sendIfKeepingUp(text: string): void {
-    if (this.isOpen && this.socket.bufferedAmount <= clientSendBufferBytesMax) this.socket.send(text);
+  sendIfKeepingUp(text: FrameText): void {
+    if (this.isOpen && this.socket.bufferedAmount <= clientSendBufferBytesMax) this.#write(text);
+  }
+
+  #write(text: FrameText): void {
+    const tcpSocket = tcpSocketOf(this.socket);
+    if (tcpSocket !== undefined && !corkedThisTurn.has(tcpSocket)) {
+      if (corkedThisTurn.size === 0) setImmediate(uncorkAll);
+      tcpSocket.cork();
+      corkedThisTurn.add(tcpSocket);
+    }
+    this.socket.send(text, { binary: false });
   }
 
   /** `frameText` is this audience's `changes` frame for the batch, serialized once. */
-  deliverChanges(frameText: string, seq: number, changes: VisibleChanges): void {
+  deliverChanges(frameText: FrameText, seq: number, changes: VisibleChanges): void {
     if (!this.isOpen) return;
     if (!this.#hasPending() && this.socket.bufferedAmount <= clientSendBufferBytesMax) {
       this.sendText(frameText);

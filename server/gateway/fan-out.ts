@@ -1,5 +1,5 @@
 import type { ChangedEntities } from '../storage/unit-of-work.ts';
-import { type ClientConnection, type VisibleChanges, changesFrame } from './client-connection.ts';
+import { type ClientConnection, type FrameText, type VisibleChanges, changesFrame } from './client-connection.ts';
 
 /** What one audience may see of a commit: products are public; accounts their owner's; the auditor sees all. */
 export function visibleTo(client: ClientConnection, changes: ChangedEntities): VisibleChanges {
@@ -16,16 +16,16 @@ const isEmpty = (changes: VisibleChanges) =>
   changes.products.length === 0 && changes.accounts.length === 0 && changes.transactions.length === 0;
 
 /**
- * Sends one commit's changes to every tab: at most one frame per tab, serialized once per
- * audience (everyone, each user, the auditor) rather than once per tab.
+ * Sends one commit's changes to every tab: at most one frame per tab, serialized and encoded once
+ * per audience (everyone, each user, the auditor) rather than once per tab.
  */
 export function fanOut(clients: Iterable<ClientConnection>, seq: number, changes: ChangedEntities): void {
-  const frames = new Map<string, { text: string; visible: VisibleChanges } | null>();
+  const frames = new Map<string, { text: FrameText; visible: VisibleChanges } | null>();
   for (const client of clients) {
     let frame = frames.get(client.audience);
     if (frame === undefined) {
       const visible = visibleTo(client, changes);
-      frame = isEmpty(visible) ? null : { text: JSON.stringify(changesFrame(seq, visible)), visible };
+      frame = isEmpty(visible) ? null : { text: Buffer.from(JSON.stringify(changesFrame(seq, visible))), visible };
       frames.set(client.audience, frame);
     }
     if (frame !== null) client.deliverChanges(frame.text, seq, frame.visible);

@@ -184,7 +184,7 @@ export class Gateway {
     const statsText = JSON.stringify(bank);
     if (statsText === this.#lastStatsText) return;
     this.#lastStatsText = statsText;
-    const text = JSON.stringify(frame);
+    const text = Buffer.from(JSON.stringify(frame));
     for (const client of this.#clients) client.sendIfKeepingUp(text);
   }
 }
