@@ -214,28 +214,29 @@ describe('UnitOfWork: pipelined durability', () => {
     return { harness, engine };
   }
 
-  it('runs and commits the next batch while the previous one syncs, and answers each only once a sync after it ends', async () => {
+  it('answers a batch only once its sync ends, and gathers what arrives meanwhile into the next batch', async () => {
     const { harness, engine } = gatedHarness();
     const first = harness.submit(createShopper('Ada'));
     let firstAnswered = false;
     void first.committed.then(() => (firstAnswered = true));
     await until(() => engine.syncs.length === 1);
+    // Committed (another connection sees it), neither answered nor published until the sync ends.
+    expect(harness.committedShopperNames()).toEqual(['Ada']);
+    expect([firstAnswered, harness.commits.length, harness.unitOfWork.lastCommittedSeq]).toEqual([false, 0, 0]);
+    // The event loop is free meanwhile: what arrives waits for the sync, then runs as one batch.
     const second = harness.submit(createShopper('Ben'));
-    let secondAnswered = false;
-    void second.committed.then(() => (secondAnswered = true));
-    await second.executed;
-    // Both are committed (another connection sees them), neither is answered nor published.
-    await until(() => harness.committedShopperNames().length === 2);
-    expect(engine.syncs.length).toBe(1);
-    expect([firstAnswered, secondAnswered, harness.commits.length, harness.unitOfWork.lastCommittedSeq]).toEqual([false, false, 0, 0]);
+    const third = harness.submit(createShopper('Cy'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(harness.committedShopperNames()).toEqual(['Ada']);
 
     engine.syncs[0]!.release();
     await first.committed;
-    expect(secondAnswered).toBe(false);
     expect(harness.commits.map(({ seq }) => seq)).toEqual([1]);
     await until(() => engine.syncs.length === 2);
+    expect(harness.committedShopperNames()).toEqual(['Ada', 'Ben', 'Cy']);
     engine.syncs[1]!.release();
     expect(await second.committed).toMatchObject({ outcome: { ok: true, value: 'Ben' }, seq: 2 });
+    expect(await third.committed).toMatchObject({ outcome: { ok: true, value: 'Cy' }, seq: 2 });
     expect(harness.commits.map(({ seq }) => seq)).toEqual([1, 2]);
     expect(harness.unitOfWork.lastCommittedSeq).toBe(2);
   });
