@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import WebSocket from 'ws';
 import { startTallyServer } from '../server/app.ts';
-import { ProtocolClient, type SocketLike } from '../shared/client/protocol-client.ts';
+import type { ProtocolClient } from '../shared/client/protocol-client.ts';
+import { openLeanClient } from './lean-client.ts';
 
 const { values } = parseArgs({ options: { clients: { type: 'string', default: '64' }, seconds: { type: 'string', default: '10' } } });
 const clientCount = Number(values.clients);
@@ -32,24 +32,8 @@ const server = await startTallyServer({
   log: () => {},
 });
 
-/**
- * The one protocol client, lean: replies validated, no ping, broadcasts not validated (the auditor,
- * which counts commits by them) or not even read (the customers), so the clients sharing this
- * process cost the server little.
- */
-async function connect(readBroadcasts: boolean): Promise<ProtocolClient> {
-  const client = new ProtocolClient({
-    url: server.webSocketUrl,
-    createSocket: (url) => new WebSocket(url, { perMessageDeflate: false, maxPayload: 256 * 1024 * 1024 }) as unknown as SocketLike,
-    reconnect: false,
-    pingIntervalMs: null,
-    validateBroadcasts: false,
-    skipBroadcasts: !readBroadcasts,
-  });
-  client.start();
-  await client.online();
-  return client;
-}
+/** The one protocol client, lean (bench/lean-client.ts): the customers skip broadcasts, the auditor reads them to count commits. */
+const connect = (readBroadcasts: boolean): Promise<ProtocolClient> => openLeanClient(server.webSocketUrl, { readBroadcasts });
 
 const clients: Array<{ client: ProtocolClient; account: string }> = [];
 for (let index = 0; index < clientCount; index += 1) {
