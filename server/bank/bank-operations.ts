@@ -182,7 +182,7 @@ export class BankOperations {
   async #record(context: TallyContext, user: UserView, requestId: string, planned: Outcome<MovementPlan>): Promise<Outcome<MoneyResult>> {
     if (!planned.ok) return planned;
     const { bank, changes, now, commitSeq } = context;
-    const recorded = await bank.record(planned.value, user.id, requestId, now().toISOString(), commitSeq);
+    const recorded = await bank.record(planned.value, user, requestId, now().toISOString(), commitSeq);
     changes.transaction(recorded.transaction);
     for (const account of recorded.accounts) {
       if (account.kind !== 'system') changes.account({ view: accountView(account), ownerUserId: account.ownerUserId });

@@ -57,8 +57,8 @@ export interface BankRepository {
   /** Customers in username order, after `afterUsername` (exclusive), at most `limit`. */
   listCustomers(afterUsername: string, limit: number): Promise<UserView[]>;
 
-  /** Writes the transaction and its entries and moves the balances, in the caller's unit of work. */
-  record(movement: MovementPlan, userId: number, requestId: string | null, createdAt: string, commitSeq: number): Promise<RecordedMovement>;
+  /** Writes the transaction (made `by` the signed-in user, whose name it carries) and its entries and moves the balances, in the caller's unit of work. */
+  record(movement: MovementPlan, by: { id: number; username: string }, requestId: string | null, createdAt: string, commitSeq: number): Promise<RecordedMovement>;
   history(filter: HistoryFilter): Promise<TransactionView[]>;
   /** Customer accounts changed in a commit after `sinceSeq` (one owner's, or all), at most `limit`. */
   accountsChangedSince(sinceSeq: number, ownerUserId: number | undefined, limit: number): Promise<AccountState[]>;

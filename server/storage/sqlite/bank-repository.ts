@@ -109,7 +109,6 @@ export class SqliteBankRepository implements BankRepository {
       ownAccountsChangedSince: database.prepare<[number, number, number], AccountRow>(
         `SELECT ${accountColumns} WHERE a.owner_user_id = ? AND a.changed_seq > ? ORDER BY a.id LIMIT ?`,
       ),
-      username: database.prepare<[number], { username: string }>('SELECT username FROM users WHERE id = ?'),
       totals: database.prepare<[], { deposits: number; loans: number }>(
         `SELECT COALESCE(SUM(CASE WHEN kind IN ('checking', 'savings') THEN balance_cents END), 0) AS deposits,
                 COALESCE(SUM(CASE WHEN kind = 'loan' THEN balance_cents END), 0) AS loans
@@ -201,9 +200,9 @@ export class SqliteBankRepository implements BankRepository {
     return this.#statements.listCustomers.all(afterUsername, limit);
   }
 
-  async record(movement: MovementPlan, userId: number, requestId: string | null, createdAt: string, commitSeq: number): Promise<RecordedMovement> {
+  async record(movement: MovementPlan, by: { id: number; username: string }, requestId: string | null, createdAt: string, commitSeq: number): Promise<RecordedMovement> {
     const { id } = this.#statements.insertTransaction.get(
-      movement.kind, movement.amountCents, movement.from?.id ?? null, movement.to?.id ?? null, userId, requestId, createdAt, commitSeq,
+      movement.kind, movement.amountCents, movement.from?.id ?? null, movement.to?.id ?? null, by.id, requestId, createdAt, commitSeq,
     )!;
     const accounts: AccountState[] = [];
     for (const { account, amountCents } of movement.postings) {
@@ -220,7 +219,7 @@ export class SqliteBankRepository implements BankRepository {
       amountCents: movement.amountCents,
       fromAccountNumber: movement.from?.number ?? null,
       toAccountNumber: movement.to?.number ?? null,
-      username: this.#statements.username.get(userId)!.username,
+      username: by.username,
       createdAt,
       seq: commitSeq,
       requestId,
