@@ -42,6 +42,8 @@ export interface TransfersJob {
   auditorObservers: number;
   /** The auditor's session, resumed by every auditor observer (null when there are none). */
   auditorSessionToken: string | null;
+  /** Observers parse every broadcast as a tab does, rather than only count its frames and bytes. */
+  observersParse: boolean;
 }
 
 export interface FlashSaleJob {

@@ -257,13 +257,17 @@ interface Observers {
   stop(): ObserverTraffic;
 }
 
-/** Tabs that read every broadcast: anonymous ones, and the auditor's (resuming one session). */
+/**
+ * Tabs that get every broadcast: anonymous ones, and the auditor's (resuming one session). They
+ * count its frames and bytes, and parse it only with observersParse: parsing 100 tabs' JSON in the
+ * load processes would take the cores the server is measured on.
+ */
 async function openObservers(job: TransfersJob): Promise<Observers> {
   const traffic: ObserverTraffic = { anonymousFrames: 0, anonymousBytes: 0, auditorFrames: 0, auditorBytes: 0 };
   let counting = false;
   const anonymous = await mapConcurrently(range(job.anonymousObservers), connectsInFlightMax, () =>
     openLeanClient(job.url, {
-      readBroadcasts: true,
+      readBroadcasts: job.observersParse,
       onFrameBytes: (bytes) => {
         if (!counting) return;
         traffic.anonymousFrames += 1;
@@ -273,7 +277,7 @@ async function openObservers(job: TransfersJob): Promise<Observers> {
   );
   const auditors = await mapConcurrently(range(job.auditorObservers), connectsInFlightMax, async () => {
     const client = await openLeanClient(job.url, {
-      readBroadcasts: true,
+      readBroadcasts: job.observersParse,
       onFrameBytes: (bytes) => {
         if (!counting) return;
         traffic.auditorFrames += 1;

@@ -90,7 +90,8 @@ function detailLines(result: BenchSuiteResult): string[] {
   const auditorTabs = Math.floor(observed.observers / 2);
   const { ledger } = result;
   const lines = [
-    `row 3 observers: ${anonymousTabs} anonymous tabs got ${whole(anonymousFrames)} frames, ${mib(anonymousBytes)}; ` +
+    `row 3 observers (${result.options.observersParse ? 'parsing every frame, as tabs do' : 'counting frames, not parsing them: --observers-parse to parse'}): ` +
+      `${anonymousTabs} anonymous tabs got ${whole(anonymousFrames)} frames, ${mib(anonymousBytes)}; ` +
       `${auditorTabs} auditor tabs got ${whole(auditorFrames)} frames, ${mib(auditorBytes)}`,
     `broadcast frames the load connections skipped (their user's accounts, stats): row 2 ${whole(result.transfers.loadBroadcastFrames)}, ` +
       `row 3 ${whole(observed.loadBroadcastFrames)}, row 5 ${whole(result.transfersMany.loadBroadcastFrames)}`,

@@ -4,7 +4,7 @@
  *
  *   npm run bench -- [--seconds 5] [--connections 64] [--many-connections 512] [--observers 100]
  *                    [--idle-connections 10000] [--flash-shoppers 1000] [--flash-units 100]
- *                    [--load-processes <cores>] [--json <file>] [--profile-server <dir>]
+ *                    [--load-processes <cores>] [--json <file>] [--profile-server <dir>] [--observers-parse]
  *
  * The Tally server, the echo server and the load processes are separate processes (the load is
  * split over --load-processes of them, one per core by default), so no client shares a process,
@@ -76,6 +76,8 @@ export interface BenchSuiteOptions {
   loadProcesses: number;
   /** Progress, one line per step; silent when absent. */
   log?: (line: string) => void;
+  /** Observers parse every broadcast (as a browser tab would, on this machine's cores) instead of counting it. */
+  observersParse?: boolean;
   /** A folder for the Tally server's V8 CPU profile of the whole run (node --cpu-prof), to open in Chrome DevTools. */
   serverProfileDirectory?: string;
 }
@@ -246,6 +248,7 @@ interface Bench {
   /** An anonymous connection of this process: it asks for the commit position (ping) between rows. */
   control: ProtocolClient;
   durationMs: number;
+  observersParse: boolean;
   log: (line: string) => void;
 }
 
@@ -262,7 +265,7 @@ async function measure(running: Started, options: BenchSuiteOptions, log: (line:
   const tallyUrl = running.tally.webSocketUrl;
   const control = await openLeanClient(tallyUrl, { readBroadcasts: false });
   try {
-    const bench: Bench = { tallyUrl, echoUrl: running.echo.webSocketUrl, tallyPid: running.tally.child.pid!, workers: running.workers, control, durationMs: options.durationMs, log };
+    const bench: Bench = { tallyUrl, echoUrl: running.echo.webSocketUrl, tallyPid: running.tally.child.pid!, workers: running.workers, control, durationMs: options.durationMs, observersParse: options.observersParse ?? false, log };
     // First, on the fresh server: garbage the later rows leave (and the memory scrypt takes while
     // registering users) would hide part of the growth in free heap, or shrink it as it is returned.
     const idleMemory = await runIdle(bench, options.idleConnections);
@@ -342,7 +345,12 @@ async function runTransfers(bench: Bench, customers: Customers, row: number, con
   const anonymousShares = splitCount(observerCount - auditorObservers, bench.workers.length);
   const jobs = splitList(connections, bench.workers.length).map((share, index): LoadJob | null => {
     if (share.length + auditorShares[index]! + anonymousShares[index]! === 0) return null;
-    const observers = { anonymousObservers: anonymousShares[index]!, auditorObservers: auditorShares[index]!, auditorSessionToken: customers.auditorSessionToken };
+    const observers = {
+      anonymousObservers: anonymousShares[index]!,
+      auditorObservers: auditorShares[index]!,
+      auditorSessionToken: customers.auditorSessionToken,
+      observersParse: bench.observersParse,
+    };
     return { kind: 'transfers', url: bench.tallyUrl, connections: share, accountNumbers, durationMs: bench.durationMs, ...observers };
   });
   let seqBefore = 0;
@@ -551,6 +559,7 @@ function readOptions(argv: readonly string[]): { options: BenchSuiteOptions; jso
       'load-processes': { type: 'string', default: String(defaults.loadProcesses) },
       json: { type: 'string' },
       'profile-server': { type: 'string' },
+      'observers-parse': { type: 'boolean', default: false },
     },
     strict: true,
     allowPositionals: false,
@@ -566,6 +575,7 @@ function readOptions(argv: readonly string[]): { options: BenchSuiteOptions; jso
     loadProcesses: Number(values['load-processes']),
     log: (line) => console.error(`… ${line}`),
     ...(values['profile-server'] === undefined ? {} : { serverProfileDirectory: values['profile-server'] }),
+    observersParse: values['observers-parse'],
   };
   return { options, jsonPath: values.json ?? null };
 }
