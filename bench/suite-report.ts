@@ -90,6 +90,7 @@ function detailLines(result: BenchSuiteResult): string[] {
   const auditorTabs = Math.floor(observed.observers / 2);
   const { ledger } = result;
   const lines = [
+    ...(result.options.inMemoryDatabase === true ? ['Tally ran on an IN-MEMORY database (--in-memory-database): nothing was durable; this run shows the floor, not Tally'] : []),
     `row 3 observers (${result.options.observersParse ? 'parsing every frame, as tabs do' : 'counting frames, not parsing them: --observers-parse to parse'}): ` +
       `${anonymousTabs} anonymous tabs got ${whole(anonymousFrames)} frames, ${mib(anonymousBytes)}; ` +
       `${auditorTabs} auditor tabs got ${whole(auditorFrames)} frames, ${mib(auditorBytes)}`,

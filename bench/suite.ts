@@ -5,6 +5,7 @@
  *   npm run bench -- [--seconds 5] [--connections 64] [--many-connections 512] [--observers 100]
  *                    [--idle-connections 10000] [--flash-shoppers 1000] [--flash-units 100]
  *                    [--load-processes <cores>] [--json <file>] [--profile-server <dir>] [--observers-parse]
+ *                    [--in-memory-database]
  *
  * The Tally server, the echo server and the load processes are separate processes (the load is
  * split over --load-processes of them, one per core by default), so no client shares a process,
@@ -78,6 +79,11 @@ export interface BenchSuiteOptions {
   log?: (line: string) => void;
   /** Observers parse every broadcast (as a browser tab would, on this machine's cores) instead of counting it. */
   observersParse?: boolean;
+  /**
+   * Tally on an in-memory SQLite database: nothing is written to disk, so nothing is durable. Only
+   * for finding the floor (what the rest of the server costs once storage is free); the table says so.
+   */
+  inMemoryDatabase?: boolean;
   /** A folder for the Tally server's V8 CPU profile of the whole run (node --cpu-prof), to open in Chrome DevTools. */
   serverProfileDirectory?: string;
 }
@@ -197,7 +203,7 @@ export async function runBenchSuite(options: BenchSuiteOptions): Promise<BenchSu
     writeFileSync(catalogPath, JSON.stringify(catalog));
     log(`starting the Tally server, the echo server and ${options.loadProcesses} load processes`);
     const started = await startAll(running, {
-        databasePath: join(directory, 'bench.sqlite'),
+        databasePath: options.inMemoryDatabase === true ? ':memory:' : join(directory, 'bench.sqlite'),
         catalogPath,
         webRoot: directory,
         auditorPassword,
@@ -560,6 +566,7 @@ function readOptions(argv: readonly string[]): { options: BenchSuiteOptions; jso
       json: { type: 'string' },
       'profile-server': { type: 'string' },
       'observers-parse': { type: 'boolean', default: false },
+      'in-memory-database': { type: 'boolean', default: false },
     },
     strict: true,
     allowPositionals: false,
@@ -576,6 +583,7 @@ function readOptions(argv: readonly string[]): { options: BenchSuiteOptions; jso
     log: (line) => console.error(`… ${line}`),
     ...(values['profile-server'] === undefined ? {} : { serverProfileDirectory: values['profile-server'] }),
     observersParse: values['observers-parse'],
+    inMemoryDatabase: values['in-memory-database'],
   };
   return { options, jsonPath: values.json ?? null };
 }
