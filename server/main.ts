@@ -1,5 +1,8 @@
 import { startTallyServer } from './app.ts';
 import { helpText, parseCommandLine } from './config.ts';
+import { createLogger } from './operations/logger.ts';
+
+const logger = createLogger();
 
 async function main(): Promise<void> {
   let parsed;
@@ -14,15 +17,22 @@ async function main(): Promise<void> {
     return;
   }
   const { options } = parsed;
-  const server = await startTallyServer(options);
-  console.log(`Tally is listening on ${server.url} (WebSocket ${server.webSocketUrl}), database ${options.databasePath}`);
+  const server = await startTallyServer({ ...options, logger });
+  // The harnesses that start a server process (tests, torture, bench) wait for this message.
+  logger.info(
+    { url: server.url, webSocketUrl: server.webSocketUrl, databasePath: options.databasePath },
+    `Tally is listening on ${server.url} (WebSocket ${server.webSocketUrl}), database ${options.databasePath}`,
+  );
 
   const shutDown = (signal: string) => {
-    console.log(`${signal} received: finishing in-flight commits, then stopping`);
+    logger.info({ signal }, 'stopping: finishing in-flight commits first');
     server.close().then(
-      () => process.exit(0),
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
       (error: unknown) => {
-        console.error('shutdown failed', error);
+        logger.fatal({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
@@ -32,6 +42,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`Tally could not start: ${error instanceof Error ? error.message : String(error)}`);
+  logger.fatal({ err: error }, 'Tally could not start');
   process.exit(1);
 });

@@ -6,15 +6,19 @@ import type { OperationRunner } from '../storage/operation-runner.ts';
 import { type Committed, type Outcome, fail, succeed } from '../storage/unit-of-work.ts';
 import { accountView } from './account-view.ts';
 import type { BankRepository } from './bank-repository.ts';
+import { checkLedger } from './ledger-check.ts';
 import {
   type AccountState,
   type MovementPlan,
+  type NamedAccount,
+  notYours,
   planDeposit,
   planLoanPaymentByCheck,
   planLoanPaymentByTransfer,
   planOpening,
   planTransfer,
   planWithdrawal,
+  yours,
 } from './rules.ts';
 
 type MoneyResult = ResultOf<'bank.deposit'>;
@@ -59,11 +63,11 @@ export class BankOperations {
   }
 
   deposit(user: UserView, accountNumber: string, amountCents: number, request: RequestKey): Promise<Committed<MoneyResult>> {
-    return this.#move(user, request, [accountNumber], ([account], cash) => planDeposit(user.id, account!, cash, amountCents));
+    return this.#move(user, request, [accountNumber], ([named], cash) => planDeposit(user.id, named!, cash, amountCents));
   }
 
   withdraw(user: UserView, accountNumber: string, amountCents: number, request: RequestKey): Promise<Committed<MoneyResult>> {
-    return this.#move(user, request, [accountNumber], ([account], cash) => planWithdrawal(user.id, account!, cash, amountCents));
+    return this.#move(user, request, [accountNumber], ([named], cash) => planWithdrawal(user.id, named!, cash, amountCents));
   }
 
   transfer(user: UserView, fromNumber: string, toNumber: string, amountCents: number, request: RequestKey): Promise<Committed<MoneyResult>> {
@@ -87,10 +91,9 @@ export class BankOperations {
     return this.#runner.read(async ({ bank }) => {
       let accountId: number | undefined;
       if (request.accountNumber !== undefined) {
-        const account = await bank.findAccount(request.accountNumber);
-        if (account === undefined || account.ownerUserId !== user.id) {
-          return fail('forbidden', `Account ${request.accountNumber} is not one of yours.`);
-        }
+        const named = await findNamed(bank, request.accountNumber);
+        const account = yours(user.id, named);
+        if (account === undefined) return notYours(named);
         accountId = account.id;
       }
       return succeed(await page(bank, { ...request, accountId, ownerUserId: user.id, requestIdsOf: user.id }));
@@ -130,27 +133,7 @@ export class BankOperations {
 
   /** Verifies the ledger against committed state: entries balance, balances match entries, none negative. */
   auditCheck(): Promise<IntegrityReport> {
-    return this.#runner.read(async ({ bank, now, commitSeq }) => {
-      const findings = await bank.findings();
-      const counts = await bank.countLedger();
-      const problems = [
-        ...findings.unbalancedTransactions.map((row) => `transaction ${row.transactionId}: entries sum to ${row.sumCents} cents, not 0`),
-        ...findings.transactionsWithTooFewEntries.map((id) => `transaction ${id}: fewer than two entries`),
-        ...findings.balancesNotMatchingEntries.map(
-          (row) => `account ${row.number}: balance ${row.balanceCents} cents but its entries add up to ${row.entriesCents}`,
-        ),
-        ...findings.negativeBalances.map((row) => `account ${row.number}: negative balance ${row.balanceCents} cents`),
-      ];
-      return {
-        ok: problems.length === 0,
-        seq: commitSeq,
-        checkedAt: now().toISOString(),
-        transactionsChecked: counts.transactions,
-        entriesChecked: counts.entries,
-        accountsChecked: counts.accounts,
-        problems,
-      };
-    });
+    return this.#runner.read(({ bank, now, commitSeq }) => checkLedger(bank, commitSeq, now()));
   }
 
   totals(): Promise<{ depositsCents: number; loansOwedCents: number }> {
@@ -161,19 +144,15 @@ export class BankOperations {
     user: UserView,
     request: RequestKey,
     accountNumbers: readonly string[],
-    planner: (accounts: AccountState[], cash: AccountState) => Outcome<MovementPlan>,
+    planner: (named: NamedAccount[], cash: AccountState) => Outcome<MovementPlan>,
   ): Promise<Committed<MoneyResult>> {
     const operation = async (context: TallyContext) => {
-      const accounts: AccountState[] = [];
-      for (const number of accountNumbers) {
-        const account = await context.bank.findAccount(number);
-        if (account === undefined || account.kind === 'system') {
-          return withOwnBalances(fail('unknown_account', `There is no account ${number}.`), user, accounts);
-        }
-        accounts.push(account);
-      }
-      const planned = planner(accounts, await context.bank.cashAccount());
-      if (!planned.ok) return withOwnBalances(planned, user, accounts);
+      // Every number is looked up, found or not, and the rule alone decides what a missing one means,
+      // in one order for every case: how far a refusal got must not depend on other customers' accounts.
+      const named: NamedAccount[] = [];
+      for (const number of accountNumbers) named.push(await findNamed(context.bank, number));
+      const planned = planner(named, await context.bank.cashAccount());
+      if (!planned.ok) return withOwnBalances(planned, user, named);
       return this.#record(context, user, request.requestId, planned);
     };
     return this.#runner.run(accountNumbers.map(accountLockKey), operation, request);
@@ -196,12 +175,19 @@ export class BankOperations {
  * A refusal answers, as the bank seed's server does, with the current balances: those of the
  * caller's own accounts the request named (nobody learns another customer's balance).
  */
-function withOwnBalances(refusal: Outcome<never>, user: UserView, named: readonly AccountState[]): Outcome<never> {
+function withOwnBalances(refusal: Outcome<never>, user: UserView, named: readonly NamedAccount[]): Outcome<never> {
   if (refusal.ok) return refusal;
-  const ownByNumber = new Map(named.filter((account) => account.ownerUserId === user.id).map((account) => [account.number, account]));
-  const own = [...ownByNumber.values()].map(accountView);
-  if (own.length === 0) return refusal;
-  return fail(refusal.failure.code, refusal.failure.message, { ...refusal.failure.details, accounts: own });
+  const own = named.map((each) => yours(user.id, each)).filter((account) => account !== undefined);
+  const ownByNumber = new Map(own.map((account) => [account.number, account]));
+  if (ownByNumber.size === 0) return refusal;
+  const accounts = [...ownByNumber.values()].map(accountView);
+  return fail(refusal.failure.code, refusal.failure.message, { ...refusal.failure.details, accounts });
+}
+
+/** The customer account holding `number`, if any: the bank's cash account is none a request may name. */
+async function findNamed(bank: BankRepository, number: string): Promise<NamedAccount> {
+  const account = await bank.findAccount(number);
+  return { number, account: account?.kind === 'system' ? undefined : account };
 }
 
 async function page(

@@ -1,6 +1,7 @@
 import { dashboardIntervalMs, dashboardTapeFlushMs } from '../../shared/limits.ts';
 import type { Dashboard, ResultOf } from '../../shared/protocol.ts';
 import type { ClientConnection } from '../gateway/client-connection.ts';
+import type { TallyLogger } from '../operations/logger.ts';
 import type { BankTotalsAt, DashboardRecorder, Presence } from './dashboard-recorder.ts';
 
 export interface DashboardFeedOptions {
@@ -9,7 +10,7 @@ export interface DashboardFeedOptions {
   readBankTotals: () => Promise<BankTotalsAt>;
   /** Every connected tab, for presence and for sending. */
   clients: () => Iterable<ClientConnection>;
-  log: (line: string) => void;
+  logger: TallyLogger;
 }
 
 const isAuditor = (client: ClientConnection) => client.user?.role === 'auditor';
@@ -91,7 +92,7 @@ export class DashboardFeed {
       );
     } catch (error) {
       // The database closing under a last tick during shutdown is expected; anything else is logged.
-      this.#options.log(`dashboard second not sent: ${error instanceof Error ? error.message : String(error)}`);
+      this.#options.logger.warn({ err: error }, 'dashboard second not sent');
     } finally {
       this.#ticking = false;
     }

@@ -1,5 +1,6 @@
 import type { BankRepository } from '../bank/bank-repository.ts';
 import type { StoreRepository } from '../store/store-repository.ts';
+import type { HealthProbeRepository } from '../operations/health-probe-repository.ts';
 import type { ChangeRecorder } from './unit-of-work.ts';
 
 /**
@@ -9,6 +10,8 @@ import type { ChangeRecorder } from './unit-of-work.ts';
 export interface TallyContext {
   store: StoreRepository;
   bank: BankRepository;
+  /** Only the readiness probe writes here. */
+  healthProbe: HealthProbeRepository;
   changes: ChangeRecorder;
   now: () => Date;
   /** The sequence number this unit of work will commit with (for reads: the last committed one). */

@@ -137,7 +137,12 @@ export interface UnitOfWorkOptions {
   batchOperationsMax?: number;
   /** Called after every durable commit with the entities it changed and what it held. */
   onCommit: (seq: number, changes: ChangedEntities, batch: CommittedBatch) => void;
-  onOperationError?: (error: unknown) => void;
+  /** Told about an operation that threw (rolled back alone, answered `internal`), with its key if it had one. */
+  onOperationError?: (error: unknown, requestKey: RequestKey | undefined) => void;
+  /** Told about every other unexpected error: a failed sync, a publishing fault, a failed rollback. */
+  onUnexpectedError?: (message: string, error: unknown) => void;
+  /** Told how long each sync (the engine's durable()) took, and whether it failed: the commit latency. */
+  onSyncEnded?: (durationMs: number, failed: boolean) => void;
 }
 
 /**
@@ -177,6 +182,8 @@ export class UnitOfWork<Context> {
     this.#options = {
       batchOperationsMax: commitBatchOperationsMax,
       onOperationError: (error) => console.error('operation failed unexpectedly', error),
+      onUnexpectedError: (message, error) => console.error(message, error),
+      onSyncEnded: () => {},
       ...options,
     };
     if (!(this.#options.batchOperationsMax >= 1)) throw new RangeError('batchOperationsMax must be at least 1');
@@ -296,9 +303,11 @@ export class UnitOfWork<Context> {
     const covered = this.#awaitingDurability.splice(0);
     if (this.#syncFailure !== null) return this.#refuseAfterSyncFailure(covered);
     this.#syncing = true;
+    const syncStartedAt = performance.now();
     this.#engine.durable().then(
       () => {
         this.#syncing = false;
+        this.#options.onSyncEnded(performance.now() - syncStartedAt, false);
         for (const committed of covered) {
           committed.answer();
           this.#durableSeq = committed.seq;
@@ -309,7 +318,8 @@ export class UnitOfWork<Context> {
       },
       (error: unknown) => {
         this.#syncing = false;
-        console.error('making committed batches durable failed; refusing every write from now on', error);
+        this.#options.onSyncEnded(performance.now() - syncStartedAt, true);
+        this.#options.onUnexpectedError('making committed batches durable failed; refusing every write from now on', error);
         this.#syncFailure = error;
         this.#refuseAfterSyncFailure(covered);
         this.#syncCommitted();
@@ -350,7 +360,7 @@ export class UnitOfWork<Context> {
       this.#options.onCommit(seq, changes.toChangedEntities(), { operations: batch.length, outcomes });
     } catch (error) {
       // The commit is durable and its callers answered; a publishing fault must not undo that.
-      console.error('publishing a committed batch failed', error);
+      this.#options.onUnexpectedError('publishing a committed batch failed', error);
     }
   }
 
@@ -370,13 +380,13 @@ export class UnitOfWork<Context> {
       const stored = await this.#engine.findRequestOutcome(key.scope, key.requestId);
       if (stored !== undefined) return replay(key, stored);
     }
-    const outcome = await this.#runInSavepoint(queued.operation, batchChanges, seq);
+    const outcome = await this.#runInSavepoint(queued, batchChanges, seq);
     // After the savepoint: a refusal's rollback must not take its stored answer with it.
     if (key !== undefined) await this.#engine.storeRequestOutcome(key, seq, JSON.stringify(outcome));
     return { outcome, ran: true };
   }
 
-  async #runInSavepoint(operation: Operation<unknown, unknown>, batchChanges: ChangeRecorder, seq: number): Promise<Outcome<unknown>> {
+  async #runInSavepoint({ operation, requestKey }: Queued, batchChanges: ChangeRecorder, seq: number): Promise<Outcome<unknown>> {
     const changes = new ChangeRecorder();
     this.#engine.savepoint();
     try {
@@ -390,7 +400,7 @@ export class UnitOfWork<Context> {
       return outcome;
     } catch (error) {
       this.#engine.rollbackToSavepoint();
-      this.#options.onOperationError(error);
+      this.#options.onOperationError(error, requestKey);
       return fail('internal', 'Something went wrong on the server; nothing was changed.');
     }
   }
@@ -399,7 +409,7 @@ export class UnitOfWork<Context> {
     try {
       this.#engine.rollback();
     } catch (error) {
-      console.error('rollback after a failed commit also failed', error);
+      this.#options.onUnexpectedError('rollback after a failed commit also failed', error);
     }
   }
 }

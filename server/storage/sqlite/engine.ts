@@ -5,6 +5,7 @@ import type { RequestKey } from '../../requests/request-key.ts';
 import type { ChangeRecorder, StoredRequestOutcome, TransactionEngine } from '../unit-of-work.ts';
 import type { TallyContext } from '../context.ts';
 import { SqliteBankRepository } from './bank-repository.ts';
+import { SqliteHealthProbeRepository } from './health-probe-repository.ts';
 import { SqliteStoreRepository } from './store-repository.ts';
 
 /**
@@ -17,6 +18,7 @@ export class SqliteEngine implements TransactionEngine<TallyContext> {
   readonly #statements;
   readonly #store: SqliteStoreRepository;
   readonly #bank: SqliteBankRepository;
+  readonly #healthProbe: SqliteHealthProbeRepository;
   readonly #database: SqliteDatabase;
   #committedSeq: number;
   readonly #databaseId: string;
@@ -44,6 +46,7 @@ export class SqliteEngine implements TransactionEngine<TallyContext> {
     };
     this.#store = new SqliteStoreRepository(database);
     this.#bank = new SqliteBankRepository(database);
+    this.#healthProbe = new SqliteHealthProbeRepository(database);
     this.#committedSeq = this.#statements.readSeq.get()!.value;
     const id = database.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'database_id'").get()!.value;
     this.#databaseId = id.toString(16);
@@ -108,7 +111,7 @@ export class SqliteEngine implements TransactionEngine<TallyContext> {
   }
 
   context(changes: ChangeRecorder, commitSeq: number): TallyContext {
-    return { store: this.#store, bank: this.#bank, changes, now: () => new Date(), commitSeq };
+    return { store: this.#store, bank: this.#bank, healthProbe: this.#healthProbe, changes, now: () => new Date(), commitSeq };
   }
 }
 

@@ -1,0 +1,93 @@
+/** `npm run restore -- <backup-file>`: puts a checked backup in place of Tally's database, with the server stopped. */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaults } from '../server/config.ts';
+import { RestoreError, restoreDatabase, type RestoreReport } from './restore-database.ts';
+import { UsageError, exitCodes } from './usage-error.ts';
+
+const restoreHelpText = `Tally restore: a backup becomes the server's database. Stop the server first.
+
+Usage: npm run restore -- <backup-file> [options]
+       npx tsx cli/restore.ts <backup-file> [options]
+
+Options:
+  --database <path>   the server's database (default DATABASE_PATH, else ${defaults.databasePath})
+  --force             replace the database if it exists
+  -h, --help          show this help
+
+Refused while any process has the database open. The backup is copied beside the database, must
+pass SQLite's integrity check and the auditor's ledger check, and gets a new databaseId (so every
+open tab takes a fresh snapshot instead of resuming); only then does it replace the database, whose
+-wal and -shm go with it. The backup file itself is only read.
+
+Exit code: 0 restored; 1 refused or failed (the database was not replaced); 2 usage error.
+`;
+
+interface RestoreArguments {
+  help: boolean;
+  backupPath: string;
+  databasePath: string;
+  force: boolean;
+}
+
+function parseRestoreArguments(argv: readonly string[], env: NodeJS.ProcessEnv): RestoreArguments {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: { database: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) return { help: true, backupPath: '', databasePath: '', force: false };
+  if (positionals.length !== 1) throw new UsageError(`give exactly one backup file, got ${positionals.length}`);
+  const databasePath = values.database ?? (env.DATABASE_PATH || defaults.databasePath);
+  return { help: false, backupPath: resolve(positionals[0]!), databasePath: resolve(databasePath), force: values.force === true };
+}
+
+function describeRestore(backupPath: string, report: RestoreReport): string {
+  const { ledger } = report;
+  const replaced = report.replaced
+    ? ` (replaced the database there${report.replacedDatabaseId === null ? '' : `, databaseId ${report.replacedDatabaseId}`}, with its -wal and -shm)`
+    : '';
+  return [
+    `restored ${backupPath}`,
+    `to ${report.databasePath}: ${report.bytes} bytes${replaced}`,
+    `databaseId ${report.backupDatabaseId} -> ${report.databaseId} (new: every tab that resumes is told resync_required and takes a fresh snapshot)`,
+    `holds commits through seq ${report.commitSeq}`,
+    `integrity_check: ok`,
+    `ledger check: ok (${ledger.transactionsChecked} transactions, ${ledger.entriesChecked} entries, ${ledger.accountsChecked} accounts)`,
+    '',
+  ].join('\n');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const options = parseRestoreArguments(argv, process.env);
+  if (options.help) {
+    process.stdout.write(restoreHelpText);
+    return exitCodes.ok;
+  }
+  const report = await restoreDatabase(options);
+  process.stdout.write(describeRestore(options.backupPath, report));
+  return exitCodes.ok;
+}
+
+main(process.argv.slice(2)).then(
+  (exitCode) => {
+    process.exitCode = exitCode;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n\n${restoreHelpText}`);
+      process.exitCode = exitCodes.usage;
+      return;
+    }
+    const reason = error instanceof RestoreError ? `${error.message}; nothing was changed` : String(error);
+    process.stderr.write(`restore failed: ${reason}\n`);
+    process.exitCode = exitCodes.failed;
+  },
+);
