@@ -50,8 +50,8 @@ const checkoutBusinessRefusals: ReadonlySet<string> = new Set(['out_of_stock']);
 const echoFrame = JSON.stringify({
   type: 'bank.transfer',
   requestId: 'mbx0a1b2c-0123456789abcdef-1234',
-  fromAccountNumber: '10000002',
-  toAccountNumber: '10000003',
+  fromAccountNumber: '482017593672',
+  toAccountNumber: '739104628563',
   amountCents: 123,
 });
 

@@ -28,8 +28,8 @@ const url = `ws://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
 const frame = JSON.stringify({
   type: 'bank.transfer',
   requestId: 'b12-0123456789abcdef-1234',
-  fromAccountNumber: '10000002',
-  toAccountNumber: '10000003',
+  fromAccountNumber: '482017593672',
+  toAccountNumber: '739104628563',
   amountCents: 123,
 });
 

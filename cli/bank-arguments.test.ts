@@ -25,19 +25,19 @@ describe('parseBankCommandLine', () => {
   it('reads the seed-style commands into requests with integer cents', () => {
     expect(parse('alice', 'register').command).toEqual({ name: 'register' });
     expect(parse('alice', 'create_account', 'savings', '500').command).toEqual({ name: 'create_account', kind: 'savings', amountCents: 50_000 });
-    expect(parse('alice', 'deposit', '10000002', '12.34').command).toEqual({ name: 'deposit', accountNumber: '10000002', amountCents: 1_234 });
-    expect(parse('alice', 'withdraw', '10000002', '0.05').command).toEqual({ name: 'withdraw', accountNumber: '10000002', amountCents: 5 });
-    expect(parse('alice', 'transfer', '10000002', '10000003', '$7').command).toEqual({
+    expect(parse('alice', 'deposit', '482017593672', '12.34').command).toEqual({ name: 'deposit', accountNumber: '482017593672', amountCents: 1_234 });
+    expect(parse('alice', 'withdraw', '482017593672', '0.05').command).toEqual({ name: 'withdraw', accountNumber: '482017593672', amountCents: 5 });
+    expect(parse('alice', 'transfer', '482017593672', '739104628563', '$7').command).toEqual({
       name: 'transfer',
-      fromAccountNumber: '10000002',
-      toAccountNumber: '10000003',
+      fromAccountNumber: '482017593672',
+      toAccountNumber: '739104628563',
       amountCents: 700,
     });
-    expect(parse('alice', 'pay_loan_check', '10000005', '200').command).toEqual({ name: 'pay_loan_check', loanAccountNumber: '10000005', amountCents: 20_000 });
-    expect(parse('alice', 'pay_loan_transfer', '10000004', '10000005', '200').command).toEqual({
+    expect(parse('alice', 'pay_loan_check', '590271846303', '200').command).toEqual({ name: 'pay_loan_check', loanAccountNumber: '590271846303', amountCents: 20_000 });
+    expect(parse('alice', 'pay_loan_transfer', '106834275937', '590271846303', '200').command).toEqual({
       name: 'pay_loan_transfer',
-      fromAccountNumber: '10000004',
-      loanAccountNumber: '10000005',
+      fromAccountNumber: '106834275937',
+      loanAccountNumber: '590271846303',
       amountCents: 20_000,
     });
     expect(parse('alice', 'accounts').command).toEqual({ name: 'accounts' });
@@ -47,9 +47,9 @@ describe('parseBankCommandLine', () => {
 
   it('takes history filters as options, anywhere on the line', () => {
     expect(parse('alice', 'history').command).toEqual({ name: 'history', filter: { limit: historyRowsDefault } });
-    expect(parse('alice', '--limit', '5', 'history', '--account=10000002').command).toEqual({
+    expect(parse('alice', '--limit', '5', 'history', '--account=482017593672').command).toEqual({
       name: 'history',
-      filter: { limit: 5, accountNumber: '10000002' },
+      filter: { limit: 5, accountNumber: '482017593672' },
     });
     expect(parse('auditor', 'show_transaction_history', '--user', 'Grace', '--kind', 'transfer', '--limit', String(historyPageMax)).command).toEqual({
       name: 'show_transaction_history',
@@ -76,13 +76,14 @@ describe('parseBankCommandLine', () => {
     [['alice'], /name a command after the user/],
     [['alice', 'fly'], /unknown command "fly"/],
     [['alice', 'toString'], /unknown command "toString"/],
-    [['alice', 'deposit', '10000002'], /deposit takes 2 argument\(s\): deposit <account> <amount>/],
+    [['alice', 'deposit', '482017593672'], /deposit takes 2 argument\(s\): deposit <account> <amount>/],
     [['alice', 'accounts', 'extra'], /accounts takes no argument\(s\)/],
-    [['alice', 'deposit', '1001', '5'], /8-digit account number/],
-    [['alice', 'deposit', '10000002', '-5'], /amounts must be positive, got "-5"/],
-    [['alice', 'deposit', '10000002', '0'], /at least \$0\.01/],
-    [['alice', 'deposit', '10000002', '1.005'], /more than two decimals/],
-    [['alice', 'deposit', '10000002', '10000000.01'], /more than the largest allowed/],
+    [['alice', 'deposit', '1001', '5'], /account "1001": An account number is 12 digits/],
+    [['alice', 'deposit', '482017593627', '5'], /account "482017593627": Check the account number/],
+    [['alice', 'deposit', '482017593672', '-5'], /amounts must be positive, got "-5"/],
+    [['alice', 'deposit', '482017593672', '0'], /at least \$0\.01/],
+    [['alice', 'deposit', '482017593672', '1.005'], /more than two decimals/],
+    [['alice', 'deposit', '482017593672', '10000000.01'], /more than the largest allowed/],
     [['alice', 'create_account', 'brokerage', '5'], /account kind must be checking, savings, loan/],
     [['al', 'accounts'], /user must be 3 to 32 letters/],
     [['alice smith', 'accounts'], /user must be 3 to 32 letters/],
@@ -99,10 +100,10 @@ describe('parseBankCommandLine', () => {
   });
 
   it('takes --request-id for the commands that move money only, and only a valid key', () => {
-    const parsed = parseBankCommandLine(['ada', 'deposit', '10000002', '5', '--request-id', 'ada-1'], {});
+    const parsed = parseBankCommandLine(['ada', 'deposit', '482017593672', '5', '--request-id', 'ada-1'], {});
     expect(parsed).toMatchObject({ help: false, requestId: 'ada-1' });
-    expect(parseBankCommandLine(['ada', 'deposit', '10000002', '5'], {})).toMatchObject({ requestId: undefined });
+    expect(parseBankCommandLine(['ada', 'deposit', '482017593672', '5'], {})).toMatchObject({ requestId: undefined });
     expect(() => parseBankCommandLine(['ada', 'accounts', '--request-id', 'ada-1'], {})).toThrow('--request-id applies only to the commands that move money');
-    expect(() => parseBankCommandLine(['ada', 'deposit', '10000002', '5', '--request-id', 'no spaces'], {})).toThrow('--request-id: requestId may only contain');
+    expect(() => parseBankCommandLine(['ada', 'deposit', '482017593672', '5', '--request-id', 'no spaces'], {})).toThrow('--request-id: requestId may only contain');
   });
 });

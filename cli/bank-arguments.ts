@@ -4,7 +4,8 @@
  * anything is sent: a mistake is a UsageError (exit code 2).
  */
 import { parseArgs } from 'node:util';
-import { historyPageMax, usernameLengthMax, usernameLengthMin } from '../shared/limits.ts';
+import { accountNumberProblem, accountNumberProblemMessages } from '../shared/account-number.ts';
+import { accountNumberDigits, historyPageMax, usernameLengthMax, usernameLengthMin } from '../shared/limits.ts';
 import {
   AccountKind,
   TransactionKind,
@@ -52,8 +53,9 @@ Options:
                     out once; running the command again with the same key prints that one outcome.
   -h, --help        show this help
 
-Amounts are dollars like 12.34, 500 or 1,000 (at most two decimals). Accounts are 8-digit numbers
-(see "accounts"). --limit is 1 to ${historyPageMax} (default ${historyRowsDefault}). --kind is one of
+Amounts are dollars like 12.34, 500 or 1,000 (at most two decimals). Accounts are ${accountNumberDigits}-digit
+numbers whose last two digits check the rest, so a typo is caught before anything is sent (see
+"accounts"). --limit is 1 to ${historyPageMax} (default ${historyRowsDefault}). --kind is one of
 ${TransactionKind.options.join(', ')}.
 
 The password is read from the environment variable TALLY_PASSWORD, never from the command line;
@@ -248,8 +250,9 @@ function isCommandName(name: string): name is BankCommandName {
 }
 
 export function parseAccountNumber(text: string, what = 'account'): string {
-  if (!accountNumberSchema.safeParse(text).success) throw new UsageError(`${what} must be an 8-digit account number like 10000002, got "${text}"`);
-  return text;
+  if (accountNumberSchema.safeParse(text).success) return text;
+  const problem = accountNumberProblem(text) ?? 'format';
+  throw new UsageError(`${what} "${text}": ${accountNumberProblemMessages[problem]}`);
 }
 
 function parseAccountKind(text: string): AccountKind {

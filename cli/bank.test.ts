@@ -26,7 +26,7 @@ function bank(person: Person, ...args: string[]): Promise<ScriptRun> {
 
 /** The account a create_account run opened, from its "transaction N: open_account ... to <number>" line. */
 function openedAccount(run: ScriptRun): string {
-  const match = /open_account of \$[\d,.]+ from outside the bank to (\d{8})/.exec(run.stdout);
+  const match = /open_account of \$[\d,.]+ from outside the bank to (\d{12})/.exec(run.stdout);
   if (match === null) throw new Error(`no account opened:\n${run.stdout}${run.stderr}`);
   return match[1]!;
 }

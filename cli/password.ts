@@ -3,6 +3,7 @@
  * echo. Never an argument: arguments show in `ps` and in shell history.
  */
 import { passwordLengthMax, passwordLengthMin } from '../shared/limits.ts';
+import { password as passwordSchema } from '../shared/protocol.ts';
 import { UsageError } from './usage-error.ts';
 
 export const passwordVariable = 'TALLY_PASSWORD';
@@ -35,8 +36,9 @@ export async function readPassword(source: PasswordSource, username: string, con
   return password;
 }
 
+/** By the protocol's own schema, so the terminal counts length as the server does. */
 function checkLength(password: string, what: string): string {
-  if (password.length < passwordLengthMin || password.length > passwordLengthMax) {
+  if (!passwordSchema.safeParse(password).success) {
     throw new UsageError(`${what} must be ${passwordLengthMin} to ${passwordLengthMax} characters`);
   }
   return password;

@@ -58,11 +58,11 @@ describe('parseSimulateCommandLine', () => {
 });
 
 describe('pickTransfer', () => {
-  const job = { ownAccountNumbers: ['10000002', '10000003'], allAccountNumbers: ['10000002', '10000003', '10000004'], transferCentsMax: 500 };
+  const job = { ownAccountNumbers: ['204815739688', '317592046862'], allAccountNumbers: ['204815739688', '317592046862', '460271839568'], transferCentsMax: 500 };
 
   it('moves 1 cent … transferCentsMax from an own account to a different one', () => {
-    expect(pickTransfer(job, () => 0)).toEqual({ fromAccountNumber: '10000002', toAccountNumber: '10000003', amountCents: 1 });
-    expect(pickTransfer(job, () => 0.999_999)).toEqual({ fromAccountNumber: '10000003', toAccountNumber: '10000004', amountCents: 500 });
+    expect(pickTransfer(job, () => 0)).toEqual({ fromAccountNumber: '204815739688', toAccountNumber: '317592046862', amountCents: 1 });
+    expect(pickTransfer(job, () => 0.999_999)).toEqual({ fromAccountNumber: '317592046862', toAccountNumber: '460271839568', amountCents: 500 });
     for (let run = 0; run < 1_000; run += 1) {
       const transfer = pickTransfer(job);
       expect(job.ownAccountNumbers).toContain(transfer.fromAccountNumber);

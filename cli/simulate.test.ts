@@ -43,6 +43,6 @@ describe('cli/simulate.ts', () => {
     expect(run.stdout).toMatch(/counted by the users: before \$200\.00, after \$200\.00/);
     expect(run.stdout).toContain('money conserved: yes');
     expect(run.stdout).toContain('ledger check: skipped (set TALLY_AUDITOR_PASSWORD');
-    expect(run.stdout.match(/^\[1\] (OK|FAILED insufficient_funds) +\d{8} -> \d{8} +\$[\d,.]+ +balances: \d{8} \$/gm)).toHaveLength(5);
+    expect(run.stdout.match(/^\[1\] (OK|FAILED insufficient_funds) +\d{12} -> \d{12} +\$[\d,.]+ +balances: \d{12} \$/gm)).toHaveLength(5);
   });
 });

@@ -1,4 +1,4 @@
-import { balanceOf, expect, moveMoney, myHistory, openAccount, outcomeIn, payLoanByTransfer, test } from './support/bank-page.ts';
+import { balanceOf, expect, moveMoney, myHistory, openAccount, outcomeIn, payLoanByTransfer, test, transfer } from './support/bank-page.ts';
 
 test('every money form checks its amount in place, then answers OK with new balances or FAILED with the reason', async ({ openCustomer }) => {
   const { page } = await openCustomer('forms');
@@ -50,4 +50,32 @@ test('every money form checks its amount in place, then answers OK with new bala
   await expect(rows.filter({ hasText: 'Deposit' })).toHaveCount(1);
   await expect(rows.filter({ hasText: 'Account opened' })).toHaveCount(3);
   await expect(rows.nth(1)).toContainText('Loan payment by transfer');
+});
+
+test('the transfer form catches a mistyped account number before sending, and a refusal tells nothing of others’ accounts', async ({ openCustomer }) => {
+  const [ada, ben] = await Promise.all([openCustomer('typo'), openCustomer('payee')]);
+  const from = await openAccount(ada.page, 'checking', '100.00');
+  const benLoan = await openAccount(ben.page, 'loan', '50.00');
+  const panel = ada.page.getByRole('region', { name: 'Move money' });
+  const toField = panel.getByLabel('To account number', { exact: true });
+
+  // Two adjacent digits swapped: the check digits catch it in the form, and nothing is sent.
+  // Random digits: swap the first two neighbours that differ (swapping equal ones changes nothing).
+  const at = [...benLoan].findIndex((digit, index) => digit !== benLoan[index + 1]);
+  const swapped = `${benLoan.slice(0, at)}${benLoan[at + 1]}${benLoan[at]}${benLoan.slice(at + 2)}`;
+  expect(swapped).not.toBe(benLoan);
+  await panel.getByRole('tab', { name: 'Transfer', exact: true }).click();
+  await toField.fill(swapped);
+  await panel.getByLabel('Amount', { exact: true }).fill('5');
+  await panel.getByRole('button', { name: 'Send transfer' }).click();
+  await expect(toField).toHaveAccessibleDescription('Check the account number: one of its digits is wrong or two are swapped.');
+  await expect(toField).toBeFocused();
+  await expect(outcomeIn(panel)).toHaveCount(0);
+
+  // Well-formed, but another customer's loan: refused exactly as a number nobody holds would be.
+  const refused = await transfer(ada.page, from, benLoan, '5');
+  await expect(refused).toContainText('FAILED');
+  await expect(refused).toContainText(`No account ${benLoan} can receive this transfer.`);
+  await expect(refused).not.toContainText('loan');
+  await expect(balanceOf(ada.page, from)).toHaveText('$100.00');
 });

@@ -10,6 +10,7 @@ import { checkHistory, formatReport } from './checker.ts';
 import type { TortureOperation } from './history.ts';
 import { type RequestFate, type SimulatedRequest, SimulatedRun, accountView, productView } from './simulation.ts';
 import { pick, seededRandom, type Random } from '../shared/seeded-random.ts';
+import { accountNumberFromDraw } from '../shared/account-number.ts';
 
 const customerCount = 1_000;
 const productCount = 200;
@@ -18,7 +19,7 @@ const openingStock = 1_000;
 /** Requests in one commit, as the server's batched fsync folds them. */
 const batchRequestsMax = 16;
 
-const accountNumber = (customer: number) => String(10_000_000 + customer);
+const accountNumber = (customer: number) => accountNumberFromDraw(customer + 2);
 const username = (customer: number) => `user${customer}`;
 
 function newRun(): SimulatedRun {

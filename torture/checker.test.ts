@@ -215,7 +215,7 @@ describe('checkHistory finds', () => {
     const run = consistentRun();
     run.request({ requestId: 'r-steal', issuer: 'alice', operation: { type: 'bank.withdraw', accountNumber: bob, amountCents: 10 }, forced: true });
 
-    expect(expectOnly(checkHistory(run.history()), 'model_divergence', 'r-steal')).toContain('forbidden');
+    expect(expectOnly(checkHistory(run.history()), 'model_divergence', 'r-steal')).toContain('unknown_account');
   });
 
   it('a committed transfer from an account with too little money: model_divergence, and negative in the replay', () => {

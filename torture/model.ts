@@ -75,23 +75,25 @@ export class TortureModel {
     if (debitedNumber !== null && debitedNumber === creditedNumber) {
       return refuse('same_account', 'Money must move between two different accounts.');
     }
-    const debited = debitedNumber === null ? null : this.#accounts.get(debitedNumber);
-    const credited = creditedNumber === null ? null : this.#accounts.get(creditedNumber);
-    if (debited === undefined) return refuse('unknown_account', `There is no account ${debitedNumber}.`);
-    if (credited === undefined) return refuse('unknown_account', `There is no account ${creditedNumber}.`);
-    // A transfer's sender must own the source; a deposit or withdrawal's caller must own its account.
-    const owned = debited ?? credited;
-    if (owned !== null && !sameUser(owned.ownerUsername, issuer)) {
-      return refuse('forbidden', `${issuer} does not own account ${debitedNumber ?? creditedNumber}.`);
+    // The account the issuer names as theirs: a transfer's or withdrawal's source, a deposit's target.
+    // Another customer's is refused exactly as one that does not exist.
+    const ownNumber = (debitedNumber ?? creditedNumber)!;
+    const own = this.#accounts.get(ownNumber);
+    if (own === undefined || !sameUser(own.ownerUsername, issuer)) return refuse('unknown_account', `${issuer} has no account ${ownNumber}.`);
+    if (!holdsDeposits(own)) return refuse('wrong_account_kind', 'Money moves only between checking and savings accounts.');
+    if (creditedNumber !== null) {
+      const credited = this.#accounts.get(creditedNumber);
+      const fits = credited !== undefined && credited.balanceCents + operation.amountCents <= balanceCentsMax;
+      if (credited === undefined || !sameUser(credited.ownerUsername, issuer)) {
+        // A transfer into another customer's account: every reason it cannot take it is one refusal.
+        if (credited === undefined || !holdsDeposits(credited) || !fits) return refuse('unknown_account', `No account ${creditedNumber} can receive this transfer.`);
+      } else {
+        if (!holdsDeposits(credited)) return refuse('wrong_account_kind', 'Money moves only between checking and savings accounts.');
+        if (!fits) return refuse('balance_limit', `Account ${creditedNumber} may not hold more than ${balanceCentsMax} cents.`);
+      }
     }
-    if ((debited !== null && !holdsDeposits(debited)) || (credited !== null && !holdsDeposits(credited))) {
-      return refuse('wrong_account_kind', 'Money moves only between checking and savings accounts.');
-    }
-    if (debited !== null && debited.balanceCents < operation.amountCents) {
-      return refuse('insufficient_funds', `Account ${debitedNumber} holds ${debited.balanceCents} cents, less than ${operation.amountCents}.`);
-    }
-    if (credited !== null && credited.balanceCents + operation.amountCents > balanceCentsMax) {
-      return refuse('balance_limit', `Account ${creditedNumber} may not hold more than ${balanceCentsMax} cents.`);
+    if (debitedNumber !== null && own.balanceCents < operation.amountCents) {
+      return refuse('insufficient_funds', `Account ${debitedNumber} holds ${own.balanceCents} cents, less than ${operation.amountCents}.`);
     }
     return null;
   }

@@ -3,6 +3,7 @@
  * model in commit batches and records a consistent history, which a test then damages on purpose.
  * Not used by the torture run itself.
  */
+import { cashAccountNumber } from '../shared/account-number.ts';
 import type { AccountView, OrderView, ProductView, TransactionKind, TransactionView } from '../shared/protocol.ts';
 import type { ClientOutcome, FinalState, InitialState, OperationRecord, TortureHistory, TortureOperation } from './history.ts';
 import { TortureModel, movedAccounts } from './model.ts';
@@ -27,7 +28,6 @@ export interface SimulatedRequest {
 }
 
 const createdAt = '2026-01-01T00:00:00.000Z';
-const cashAccountNumber = '00000000';
 const transactionKinds = { 'bank.transfer': 'transfer', 'bank.deposit': 'deposit', 'bank.withdraw': 'withdrawal' } as const satisfies Record<string, TransactionKind>;
 
 export class SimulatedRun {

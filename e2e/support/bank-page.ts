@@ -2,6 +2,7 @@ import { expect, test as base, type Browser, type BrowserContext, type Locator, 
 import { connectTerminal } from '../../cli/tally-client.ts';
 import { formatCents } from '../../shared/money.ts';
 import type { AccountKind } from '../../shared/protocol.ts';
+import { accountNumberDigits } from '../../shared/limits.ts';
 
 /**
  * How the e2e tests see the bank: by role and accessible name only. Each user is its own browser
@@ -87,7 +88,7 @@ export async function openAccount(page: Page, kind: AccountKind, dollars: string
   await panel.getByRole('button', { name: 'Open account' }).click();
   const outcome = outcomeIn(panel);
   await expect(outcome).toContainText('OK');
-  const match = /\b(\d{8})\b/.exec((await outcome.getByRole('listitem').first().textContent()) ?? '');
+  const match = new RegExp(`\\b(\\d{${accountNumberDigits}})\\b`).exec((await outcome.getByRole('listitem').first().textContent()) ?? '');
   if (match === null) throw new Error('the OK outcome names no account number');
   const accountNumber = match[1]!;
   await expect(accountRow(page, accountNumber)).toBeVisible();

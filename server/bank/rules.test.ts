@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { accountNumberFromDraw } from '../../shared/account-number.ts';
 import { balanceCentsMax } from '../../shared/limits.ts';
 import {
   type AccountState,
   type MovementPlan,
+  type NamedAccount,
   balanceAfter,
   planDeposit,
   planLoanPaymentByCheck,
@@ -17,8 +19,13 @@ const alice = 1;
 const bob = 2;
 
 function account(id: number, kind: AccountState['kind'], balanceCents: number, ownerUserId: number | null = alice): AccountState {
-  return { id, number: String(10_000_000 + id), kind, ownerUserId, ownerUsername: `user${ownerUserId}`, balanceCents, version: 1, openedAt: '' };
+  return { id, number: accountNumberFromDraw(id), kind, ownerUserId, ownerUsername: `user${ownerUserId}`, balanceCents, version: 1, openedAt: '' };
 }
+
+/** As a request names an account that exists. */
+const named = (account: AccountState): NamedAccount => ({ number: account.number, account });
+/** As a request names a number no customer account has. */
+const nobodys: NamedAccount = { number: accountNumberFromDraw(999), account: undefined };
 
 const cash = account(1, 'system', 0, null);
 const checking = account(2, 'checking', 1_000);
@@ -42,29 +49,29 @@ function expectRefused(outcome: Outcome<MovementPlan>, code: string): void {
 
 describe('bank rules: balanced postings with the right effect on each balance', () => {
   it('a deposit raises the account and the cash the bank holds', () => {
-    const plan = expectBalanced(planDeposit(alice, checking, cash, 250));
+    const plan = expectBalanced(planDeposit(alice, named(checking), cash, 250));
     expect(balancesAfter(plan)).toEqual({ [checking.number]: 1_250, [cash.number]: 250 });
   });
 
   it('a withdrawal lowers both', () => {
-    const plan = expectBalanced(planWithdrawal(alice, checking, cash, 400));
+    const plan = expectBalanced(planWithdrawal(alice, named(checking), cash, 400));
     expect(balancesAfter(plan)).toEqual({ [checking.number]: 600, [cash.number]: -400 });
   });
 
   it('a transfer moves money between two customer accounts of anyone', () => {
-    const plan = expectBalanced(planTransfer(alice, checking, bobsChecking, 300));
+    const plan = expectBalanced(planTransfer(alice, named(checking), named(bobsChecking), 300));
     expect(balancesAfter(plan)).toEqual({ [checking.number]: 700, [bobsChecking.number]: 310 });
     expect(plan.from?.number).toBe(checking.number);
     expect(plan.to?.number).toBe(bobsChecking.number);
   });
 
   it('a loan payment by check lowers what is owed, with money from outside', () => {
-    const plan = expectBalanced(planLoanPaymentByCheck(alice, loan, cash, 200));
+    const plan = expectBalanced(planLoanPaymentByCheck(alice, named(loan), cash, 200));
     expect(balancesAfter(plan)).toEqual({ [loan.number]: 500, [cash.number]: 200 });
   });
 
   it('a loan payment by transfer lowers both the account and what is owed', () => {
-    const plan = expectBalanced(planLoanPaymentByTransfer(alice, checking, loan, 700));
+    const plan = expectBalanced(planLoanPaymentByTransfer(alice, named(checking), named(loan), 700));
     expect(balancesAfter(plan)).toEqual({ [checking.number]: 300, [loan.number]: 0 });
   });
 
@@ -77,41 +84,57 @@ describe('bank rules: balanced postings with the right effect on each balance', 
 });
 
 describe('bank rules: refusals', () => {
-  it('only the owner may debit', () => {
-    expectRefused(planWithdrawal(bob, checking, cash, 1), 'forbidden');
-    expectRefused(planTransfer(bob, checking, bobsChecking, 1), 'forbidden');
-    expectRefused(planLoanPaymentByTransfer(bob, checking, loan, 1), 'forbidden');
+  it('an account that is not the caller’s own is refused as if it did not exist', () => {
+    const youHaveNone = (number: string) => ({ ok: false, failure: { code: 'unknown_account', message: `You have no account ${number}.` } });
+    for (const theirs of [named(checking), named(loan), nobodys]) {
+      expect(planWithdrawal(bob, theirs, cash, 1)).toEqual(youHaveNone(theirs.number));
+      expect(planDeposit(bob, theirs, cash, 1)).toEqual(youHaveNone(theirs.number));
+      expect(planLoanPaymentByCheck(bob, theirs, cash, 1)).toEqual(youHaveNone(theirs.number));
+      expect(planTransfer(bob, theirs, named(bobsChecking), 1)).toEqual(youHaveNone(theirs.number));
+      expect(planLoanPaymentByTransfer(bob, named(bobsChecking), theirs, 1)).toEqual(youHaveNone(theirs.number));
+    }
+  });
+
+  it('a transfer into another customer’s account gets one refusal for every reason it cannot take it', () => {
+    const cannotReceive = (number: string) => ({ ok: false, failure: { code: 'unknown_account', message: `No account ${number} can receive this transfer.` } });
+    const full = account(12, 'savings', balanceCentsMax, alice);
+    for (const payee of [named(loan), named(full), nobodys, named(cash)]) {
+      // Bob's checking holds 10 cents: enough for 1, not for 11. Either way the answer is the same.
+      expect(planTransfer(bob, named(bobsChecking), payee, 1)).toEqual(cannotReceive(payee.number));
+      expect(planTransfer(bob, named(bobsChecking), payee, 11)).toEqual(cannotReceive(payee.number));
+    }
   });
 
   it('insufficient funds, at the edge', () => {
-    expectBalanced(planWithdrawal(alice, savings, cash, 50));
-    expectRefused(planWithdrawal(alice, savings, cash, 51), 'insufficient_funds');
-    expectRefused(planTransfer(alice, savings, checking, 51), 'insufficient_funds');
-    expectRefused(planLoanPaymentByTransfer(alice, savings, loan, 51), 'insufficient_funds');
+    expectBalanced(planWithdrawal(alice, named(savings), cash, 50));
+    expectRefused(planWithdrawal(alice, named(savings), cash, 51), 'insufficient_funds');
+    expectRefused(planTransfer(alice, named(savings), named(checking), 51), 'insufficient_funds');
+    expectRefused(planLoanPaymentByTransfer(alice, named(savings), named(loan), 51), 'insufficient_funds');
   });
 
   it('paying more than is owed', () => {
-    expectRefused(planLoanPaymentByCheck(alice, loan, cash, 701), 'overpayment');
-    expectRefused(planLoanPaymentByTransfer(alice, checking, loan, 701), 'overpayment');
+    expectRefused(planLoanPaymentByCheck(alice, named(loan), cash, 701), 'overpayment');
+    expectRefused(planLoanPaymentByTransfer(alice, named(checking), named(loan), 701), 'overpayment');
   });
 
-  it('the same account on both sides', () => {
-    expectRefused(planTransfer(alice, checking, checking, 1), 'same_account');
+  it('the same account on both sides, known or not', () => {
+    expectRefused(planTransfer(alice, named(checking), named(checking), 1), 'same_account');
+    expectRefused(planTransfer(alice, nobodys, nobodys, 1), 'same_account');
   });
 
-  it('the wrong kind of account', () => {
-    expectRefused(planDeposit(alice, loan, cash, 1), 'wrong_account_kind');
-    expectRefused(planWithdrawal(alice, loan, cash, 1), 'wrong_account_kind');
-    expectRefused(planTransfer(alice, checking, loan, 1), 'wrong_account_kind');
-    expectRefused(planTransfer(alice, loan, checking, 1), 'wrong_account_kind');
-    expectRefused(planLoanPaymentByCheck(alice, checking, cash, 1), 'wrong_account_kind');
-    expectRefused(planLoanPaymentByTransfer(alice, checking, savings, 1), 'wrong_account_kind');
+  it('the wrong kind of the caller’s own account', () => {
+    expectRefused(planDeposit(alice, named(loan), cash, 1), 'wrong_account_kind');
+    expectRefused(planWithdrawal(alice, named(loan), cash, 1), 'wrong_account_kind');
+    expectRefused(planTransfer(alice, named(checking), named(loan), 1), 'wrong_account_kind');
+    expectRefused(planTransfer(alice, named(loan), named(checking), 1), 'wrong_account_kind');
+    expectRefused(planLoanPaymentByCheck(alice, named(checking), cash, 1), 'wrong_account_kind');
+    expectRefused(planLoanPaymentByTransfer(alice, named(checking), named(savings), 1), 'wrong_account_kind');
   });
 
   it('a balance past the largest an account may hold', () => {
     const nearlyFull = account(11, 'checking', balanceCentsMax - 10);
-    expectBalanced(planDeposit(alice, nearlyFull, cash, 10));
-    expectRefused(planDeposit(alice, nearlyFull, cash, 11), 'balance_limit');
-    expectRefused(planTransfer(alice, checking, nearlyFull, 11), 'balance_limit');
+    expectBalanced(planDeposit(alice, named(nearlyFull), cash, 10));
+    expectRefused(planDeposit(alice, named(nearlyFull), cash, 11), 'balance_limit');
+    expectRefused(planTransfer(alice, named(checking), named(nearlyFull), 11), 'balance_limit');
   });
 });

@@ -26,6 +26,15 @@ export interface AccountState {
   openedAt: string;
 }
 
+/**
+ * An account as a request names it: the number the caller sent, and the customer account that holds
+ * it, or undefined when none does (no such number, or the bank's own cash account).
+ */
+export interface NamedAccount {
+  number: string;
+  account: AccountState | undefined;
+}
+
 export interface Posting {
   account: AccountState;
   /** Debit > 0, credit < 0. */
@@ -61,9 +70,34 @@ function plan(kind: TransactionKind, amountCents: number, from: AccountState | n
   return succeed({ kind, amountCents, from, to, postings });
 }
 
-function ownedBy(account: AccountState, userId: number, action: string): Outcome<never> | null {
-  if (account.ownerUserId === userId) return null;
-  return fail('forbidden', `Only the owner of account ${account.number} may ${action}.`);
+/** The caller's own account by that number, or undefined: none, or someone else's (the caller cannot tell which). */
+export function yours(userId: number, named: NamedAccount): AccountState | undefined {
+  return named.account?.ownerUserId === userId ? named.account : undefined;
+}
+
+/**
+ * The one refusal for a number that is not one of the caller's accounts, whether no account has it or
+ * another customer's does: a refusal must not tell anyone which numbers exist, nor of what kind.
+ */
+export function notYours(named: NamedAccount): Outcome<never> {
+  return fail('unknown_account', `You have no account ${named.number}.`);
+}
+
+/**
+ * The account a transfer pays into: any customer's checking or savings account. For another customer's
+ * account every reason it cannot take this transfer (no such account, a loan, the bank's own, a balance
+ * that would pass balanceCentsMax) gets one and the same refusal, checked after everything that depends
+ * only on the caller's accounts, so nothing before it differs either. Only the caller's own account is
+ * refused with its reason.
+ */
+function receivingAccount(userId: number, named: NamedAccount, amountCents: number, hint: string): { account: AccountState } | { refusal: Outcome<never> } {
+  const account = named.account;
+  if (account !== undefined && account.ownerUserId === userId) {
+    const refusal = requireDepositAccount(account, hint) ?? requireRoom(account, amountCents);
+    return refusal === null ? { account } : { refusal };
+  }
+  if (account !== undefined && isDepositAccount(account) && requireRoom(account, amountCents) === null) return { account };
+  return { refusal: fail('unknown_account', `No account ${named.number} can receive this transfer.`) };
 }
 
 function requireDepositAccount(account: AccountState, hint: string): Outcome<never> | null {
@@ -91,8 +125,9 @@ function requireOwed(loan: AccountState, amountCents: number): Outcome<never> | 
   return fail('overpayment', `Loan ${loan.number} owes ${formatCents(loan.balanceCents)}; you cannot pay ${formatCents(amountCents)}.`);
 }
 
-function requireDistinct(from: AccountState, to: AccountState): Outcome<never> | null {
-  if (from.id !== to.id) return null;
+/** By the numbers sent, before any lookup: two equal numbers say nothing about the account. */
+function requireDistinct(from: NamedAccount, to: NamedAccount): Outcome<never> | null {
+  if (from.number !== to.number) return null;
   return fail('same_account', 'Money must move between two different accounts.');
 }
 
@@ -110,11 +145,10 @@ export function planOpening(kind: AccountKind, amountCents: number, account: Acc
   ]);
 }
 
-export function planDeposit(userId: number, account: AccountState, cash: AccountState, amountCents: number): Outcome<MovementPlan> {
-  const refusal =
-    ownedBy(account, userId, 'deposit into it') ??
-    requireDepositAccount(account, 'pay a loan by check instead.') ??
-    requireRoom(account, amountCents);
+export function planDeposit(userId: number, named: NamedAccount, cash: AccountState, amountCents: number): Outcome<MovementPlan> {
+  const account = yours(userId, named);
+  if (account === undefined) return notYours(named);
+  const refusal = requireDepositAccount(account, 'pay a loan by check instead.') ?? requireRoom(account, amountCents);
   if (refusal) return refusal;
   return plan('deposit', amountCents, null, account, [
     { account: cash, amountCents },
@@ -122,11 +156,10 @@ export function planDeposit(userId: number, account: AccountState, cash: Account
   ]);
 }
 
-export function planWithdrawal(userId: number, account: AccountState, cash: AccountState, amountCents: number): Outcome<MovementPlan> {
-  const refusal =
-    ownedBy(account, userId, 'withdraw from it') ??
-    requireDepositAccount(account, 'money cannot be withdrawn from it.') ??
-    requireFunds(account, amountCents);
+export function planWithdrawal(userId: number, named: NamedAccount, cash: AccountState, amountCents: number): Outcome<MovementPlan> {
+  const account = yours(userId, named);
+  if (account === undefined) return notYours(named);
+  const refusal = requireDepositAccount(account, 'money cannot be withdrawn from it.') ?? requireFunds(account, amountCents);
   if (refusal) return refusal;
   return plan('withdrawal', amountCents, account, null, [
     { account, amountCents },
@@ -134,14 +167,18 @@ export function planWithdrawal(userId: number, account: AccountState, cash: Acco
   ]);
 }
 
-export function planTransfer(userId: number, from: AccountState, to: AccountState, amountCents: number): Outcome<MovementPlan> {
-  const refusal =
-    requireDistinct(from, to) ??
-    ownedBy(from, userId, 'transfer from it') ??
-    requireDepositAccount(from, 'transfers must come from checking or savings.') ??
-    requireDepositAccount(to, 'pay a loan by transfer instead.') ??
-    requireFunds(from, amountCents) ??
-    requireRoom(to, amountCents);
+/** From the caller's checking or savings to any customer's checking or savings (the bank seed's transfer). */
+export function planTransfer(userId: number, fromNamed: NamedAccount, toNamed: NamedAccount, amountCents: number): Outcome<MovementPlan> {
+  const distinct = requireDistinct(fromNamed, toNamed);
+  if (distinct) return distinct;
+  const from = yours(userId, fromNamed);
+  if (from === undefined) return notYours(fromNamed);
+  const fromRefusal = requireDepositAccount(from, 'transfers must come from checking or savings.');
+  if (fromRefusal) return fromRefusal;
+  const payee = receivingAccount(userId, toNamed, amountCents, 'pay a loan by transfer instead.');
+  if ('refusal' in payee) return payee.refusal;
+  const to = payee.account;
+  const refusal = requireFunds(from, amountCents);
   if (refusal) return refusal;
   return plan('transfer', amountCents, from, to, [
     { account: from, amountCents },
@@ -149,8 +186,10 @@ export function planTransfer(userId: number, from: AccountState, to: AccountStat
   ]);
 }
 
-export function planLoanPaymentByCheck(userId: number, loan: AccountState, cash: AccountState, amountCents: number): Outcome<MovementPlan> {
-  const refusal = requireLoanAccount(loan) ?? ownedBy(loan, userId, 'pay it') ?? requireOwed(loan, amountCents);
+export function planLoanPaymentByCheck(userId: number, named: NamedAccount, cash: AccountState, amountCents: number): Outcome<MovementPlan> {
+  const loan = yours(userId, named);
+  if (loan === undefined) return notYours(named);
+  const refusal = requireLoanAccount(loan) ?? requireOwed(loan, amountCents);
   if (refusal) return refusal;
   return plan('loan_payment_check', amountCents, null, loan, [
     { account: cash, amountCents },
@@ -158,12 +197,16 @@ export function planLoanPaymentByCheck(userId: number, loan: AccountState, cash:
   ]);
 }
 
-export function planLoanPaymentByTransfer(userId: number, from: AccountState, loan: AccountState, amountCents: number): Outcome<MovementPlan> {
+/** Both accounts must be the caller's: nobody pays another customer's loan from here. */
+export function planLoanPaymentByTransfer(userId: number, fromNamed: NamedAccount, loanNamed: NamedAccount, amountCents: number): Outcome<MovementPlan> {
+  const distinct = requireDistinct(fromNamed, loanNamed);
+  if (distinct) return distinct;
+  const from = yours(userId, fromNamed);
+  if (from === undefined) return notYours(fromNamed);
+  const loan = yours(userId, loanNamed);
+  if (loan === undefined) return notYours(loanNamed);
   const refusal =
-    requireDistinct(from, loan) ??
     requireLoanAccount(loan) ??
-    ownedBy(from, userId, 'transfer from it') ??
-    ownedBy(loan, userId, 'pay it') ??
     requireDepositAccount(from, 'loan payments must come from checking or savings.') ??
     requireFunds(from, amountCents) ??
     requireOwed(loan, amountCents);

@@ -44,14 +44,14 @@ const validMessages: Record<ClientMessageType, Record<string, unknown>> = {
   'auth.resume': { sessionToken },
   'auth.signOut': {},
   'bank.openAccount': { kind: 'savings', amountCents: 10_000 },
-  'bank.deposit': { accountNumber: '10000002', amountCents: 1 },
-  'bank.withdraw': { accountNumber: '10000002', amountCents: 1 },
-  'bank.transfer': { fromAccountNumber: '10000002', toAccountNumber: '10000003', amountCents: 250 },
-  'bank.payLoanByCheck': { loanAccountNumber: '10000004', amountCents: 250 },
-  'bank.payLoanByTransfer': { fromAccountNumber: '10000002', loanAccountNumber: '10000004', amountCents: 250 },
+  'bank.deposit': { accountNumber: '482017593672', amountCents: 1 },
+  'bank.withdraw': { accountNumber: '482017593672', amountCents: 1 },
+  'bank.transfer': { fromAccountNumber: '482017593672', toAccountNumber: '739104628563', amountCents: 250 },
+  'bank.payLoanByCheck': { loanAccountNumber: '590271846303', amountCents: 250 },
+  'bank.payLoanByTransfer': { fromAccountNumber: '482017593672', loanAccountNumber: '590271846303', amountCents: 250 },
   'bank.accounts': {},
-  'bank.history': { limit: 10, beforeId: 5, accountNumber: '10000002' },
-  'audit.holders': {},
+  'bank.history': { limit: 10, beforeId: 5, accountNumber: '482017593672' },
+  'audit.holders': { afterUsername: 'ada' },
   'audit.history': { username: 'ada', kind: 'transfer' },
   'audit.check': {},
   'dashboard.watch': {},
@@ -307,5 +307,52 @@ describe('parseClientFrame: shopper name and address', () => {
 
   it('accepts non-ASCII names', () => {
     expect(accepted(parseValue(sessionStart({ name: 'Zoë Ångström 李' })))).toMatchObject({ name: 'Zoë Ångström 李' });
+  });
+});
+
+describe('parseClientFrame: text is well-formed Unicode', () => {
+  const loneSurrogates = [
+    ['a lone high surrogate', 'ab\uD800'],
+    ['a lone low surrogate', '\uDC00ab'],
+    ['a pair in the wrong order', '\uDE00\uD83D'],
+  ] as const;
+  const stringFields = Object.entries(validMessages).flatMap(([type, fields]) => [
+    [type, 'requestId'] as const,
+    ...Object.keys(fields)
+      .filter((field) => typeof fields[field] === 'string')
+      .map((field) => [type, field] as const),
+  ]);
+
+  it('sweeps the string fields of every message type', () => {
+    expect(stringFields.length).toBeGreaterThan(clientMessageTypes.length + 10);
+  });
+
+  it.each(stringFields.flatMap(([type, field]) => loneSurrogates.map(([what, text]) => [type, field, what, text] as const)))(
+    'refuses %s with %s holding %s, naming the field',
+    (type, field, _what, text) => {
+      const error = refusal(parseValue({ type, requestId: 'r1', ...validMessages[type as ClientMessageType], [field]: text }));
+      expect(error.code).toBe('invalid_message');
+      expect(error.details?.issues?.map((issue) => issue.path)).toEqual([field]);
+    },
+  );
+
+  it('refuses a lone surrogate sent as raw JSON text, the way a hostile client would', () => {
+    const error = refusal(parseText('{"type":"session.start","requestId":"r1","name":"\\ud800","address":"1 Main Street"}'));
+    expect(error.details?.issues).toEqual([{ path: 'name', message: 'name must be well-formed Unicode text (it has a lone surrogate)' }]);
+  });
+
+  it('accepts astral characters, counting each as two toward a limit', () => {
+    const emoji = '\u{1F600}';
+    const atLimit = `${'n'.repeat(shopperNameLengthMax - 2)}${emoji}`;
+    expect(accepted(parseValue(sessionStart({ name: atLimit })))).toMatchObject({ name: atLimit });
+    const error = refusal(parseValue(sessionStart({ name: `n${atLimit}` })));
+    expect(error.details?.issues).toEqual([{ path: 'name', message: `name must be at most ${shopperNameLengthMax} characters` }]);
+  });
+
+  it('quotes an unknown type back without splitting a surrogate pair', () => {
+    const error = refusal(parseValue({ type: `${'x'.repeat(39)}\u{1F600}`, requestId: 'r1' }));
+    expect(error.code).toBe('unknown_type');
+    expect(error.message.isWellFormed()).toBe(true);
+    expect(error.message).toContain(`"${'x'.repeat(39)}"`);
   });
 });

@@ -1,6 +1,7 @@
 import type { RawData } from 'ws';
 import { type ClientMessage, type ErrorCode, type ErrorMessage, ClientMessage as ClientMessageSchema, clientMessageTypes } from '../../shared/protocol.ts';
 import { requestIdLengthMax } from '../../shared/limits.ts';
+import { quotableText } from '../../shared/text.ts';
 import type { z } from 'zod';
 
 export type ParsedFrame = { ok: true; message: ClientMessage } | { ok: false; error: ErrorMessage };
@@ -37,7 +38,7 @@ export function parseClientFrame(data: RawData, isBinary: boolean): ParsedFrame 
     });
   }
   if (!knownTypes.has(fields.type)) {
-    return refuse(requestId, 'unknown_type', `Unknown message type "${fields.type.slice(0, 40)}"; expected one of ${clientMessageTypes.join(', ')}.`);
+    return refuse(requestId, 'unknown_type', `Unknown message type "${quotableText(fields.type, 40)}"; expected one of ${clientMessageTypes.join(', ')}.`);
   }
   const parsed = ClientMessageSchema.safeParse(raw);
   if (!parsed.success) {

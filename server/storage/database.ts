@@ -40,7 +40,9 @@ function migrate(database: SqliteDatabase): void {
   }
   for (let version = applied; version < migrations.length; version += 1) {
     database.transaction(() => {
-      database.exec(migrations[version]!);
+      const migration = migrations[version]!;
+      if (typeof migration === 'string') database.exec(migration);
+      else migration(database);
       database.pragma(`user_version = ${version + 1}`);
     })();
   }

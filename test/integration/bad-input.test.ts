@@ -127,6 +127,52 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(reply.ok).toBe(true);
   });
 
+  it('refuses a name with a lone surrogate, naming the field, and stores nothing', async () => {
+    const fresh = await TestClient.connect(server.webSocketUrl);
+    try {
+      const before = stateFingerprint();
+      const error = await fresh.sendRaw(raw({ type: 'session.start', requestId: 'lone-1', name: 'Ada\uD800', address: '1 Main Street' }));
+      expect(error).toMatchObject({
+        code: 'invalid_message',
+        requestId: 'lone-1',
+        details: { issues: [{ path: 'name', message: 'name must be well-formed Unicode text (it has a lone surrogate)' }] },
+      });
+      const lowInAddress = await fresh.sendRaw(raw({ type: 'session.start', requestId: 'lone-2', name: 'Ada', address: '\uDC001 Main Street' }));
+      expect(lowInAddress.details?.issues?.map((issue) => issue.path)).toEqual(['address']);
+      expect(stateFingerprint()).toBe(before);
+      expect((await fresh.startShopper('Ada', '1 Main Street')).shopper.name).toBe('Ada');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('confirms exactly what it stores: an astral name at the limit reads back, and ships, unchanged', async () => {
+    const name = `${'n'.repeat(shopperNameLengthMax - 2)}\u{1F600}`;
+    const address = '\u{1F3E0} 1 Emoji Lane';
+    const buyer = await TestClient.connect(server.webSocketUrl);
+    const otherTab = await TestClient.connect(server.webSocketUrl);
+    try {
+      const started = await buyer.startShopper(name, address);
+      expect(started.shopper).toMatchObject({ name, address });
+      const stored = server.inspect((db) => db.prepare('SELECT name, address FROM shoppers WHERE id = ?').get(started.shopper.id));
+      expect(stored).toEqual({ name, address });
+      const resumed = await otherTab.expectResult('session.resume', { sessionToken: started.sessionToken });
+      expect(resumed.shopper).toEqual(started.shopper);
+      await buyer.expectResult('cart.add', { productId: 1, quantity: 1 });
+      const { order } = await buyer.expectResult('checkout', { expectedTotalCents: 300 });
+      expect(order.shipTo).toEqual({ name, address });
+    } finally {
+      await Promise.all([buyer.close(), otherTab.close()]);
+    }
+  });
+
+  it(`refuses a name of ${shopperNameLengthMax / 2 + 1} emoji: ${shopperNameLengthMax + 2} code units`, async () => {
+    const before = stateFingerprint();
+    const error = await shopper.sendRaw(raw({ type: 'session.start', requestId: 'emoji-1', name: '\u{1F600}'.repeat(shopperNameLengthMax / 2 + 1), address: 'a' }));
+    expect(error.details?.issues).toEqual([{ path: 'name', message: `name must be at most ${shopperNameLengthMax} characters` }]);
+    expect(stateFingerprint()).toBe(before);
+  });
+
   it(`accepts a name of exactly ${shopperNameLengthMax} characters`, async () => {
     const edge = await TestClient.connect(server.webSocketUrl);
     try {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView } from '../../shared/protocol.ts';
+import { cashAccountNumber, withCheckDigits } from '../../shared/account-number.ts';
 import { amountCentsMax, auditHoldersPageMax } from '../../shared/limits.ts';
 import { openAccount, registerUser, signInAuditor, testPassword } from '../support/bank-fixtures.ts';
 import { TestClient } from '../support/test-client.ts';
@@ -133,16 +134,16 @@ describe('authorization', () => {
   });
 
   it("does not let a user debit another's account", async () => {
-    await expectRefusal(bob.request('bank.withdraw', { accountNumber: aliceChecking.number, amountCents: 100 }), 'forbidden');
+    await expectRefusal(bob.request('bank.withdraw', { accountNumber: aliceChecking.number, amountCents: 100 }), 'unknown_account');
     await expectRefusal(
       bob.request('bank.transfer', { fromAccountNumber: aliceChecking.number, toAccountNumber: bobChecking.number, amountCents: 100 }),
-      'forbidden',
+      'unknown_account',
     );
     await expectRefusal(
       bob.request('bank.payLoanByTransfer', { fromAccountNumber: aliceChecking.number, loanAccountNumber: aliceLoan.number, amountCents: 100 }),
-      'forbidden',
+      'unknown_account',
     );
-    await expectRefusal(bob.request('bank.history', { accountNumber: aliceChecking.number }), 'forbidden');
+    await expectRefusal(bob.request('bank.history', { accountNumber: aliceChecking.number }), 'unknown_account');
   });
 
   it('keeps the audit views for the auditor alone', async () => {
@@ -161,6 +162,95 @@ describe('authorization', () => {
     expect(accounts.map((account) => account.number)).toEqual([bobChecking.number]);
     expect(transaction).toMatchObject({ kind: 'transfer', amountCents: 250, fromAccountNumber: bobChecking.number, toAccountNumber: aliceChecking.number });
     expect(transaction.entries.reduce((sum, entry) => sum + entry.amountCents, 0)).toBe(0);
+  });
+});
+
+/** Well-formed (its check digits match), and no account's: 10^10 numbers, a handful of them taken. */
+const nobodysNumber = withCheckDigits('9999999999');
+
+type Refusal = { ok: boolean; error?: { code: string; message: string; details?: unknown } };
+
+/** A refusal with the number it named blanked out, to compare refusals of different numbers. */
+async function refusalNaming(reply: Promise<Refusal>, number: string): Promise<string> {
+  const before = ledgerFingerprint();
+  const settled = await reply;
+  expect(settled.ok).toBe(false);
+  expect(ledgerFingerprint()).toBe(before);
+  const { code, message, details } = settled.error!;
+  return JSON.stringify({ code, message, details }).replaceAll(number, '<number>');
+}
+
+describe('refusals say nothing about other customers’ accounts', () => {
+  let bobLoan: AccountView;
+  beforeAll(async () => {
+    bobLoan = await openAccount(bob, 'loan', 1_000);
+  });
+
+  it('is not fooled: the number of no account is taken by nobody here', () => {
+    const numbers = server.inspect((db) => db.prepare('SELECT number FROM accounts').all() as Array<{ number: string }>);
+    expect(numbers.map((row) => row.number)).not.toContain(nobodysNumber);
+  });
+
+  const ownOnly: Array<[string, (number: string) => Promise<Refusal>]> = [
+    ['a deposit', (number) => bob.request('bank.deposit', { accountNumber: number, amountCents: 100 })],
+    ['a withdrawal', (number) => bob.request('bank.withdraw', { accountNumber: number, amountCents: 100 })],
+    ['a loan payment by check', (number) => bob.request('bank.payLoanByCheck', { loanAccountNumber: number, amountCents: 100 })],
+    ['a transfer from it', (number) => bob.request('bank.transfer', { fromAccountNumber: number, toAccountNumber: bobChecking.number, amountCents: 100 })],
+    ['a loan payment by transfer from it', (number) => bob.request('bank.payLoanByTransfer', { fromAccountNumber: number, loanAccountNumber: bobLoan.number, amountCents: 100 })],
+    ['a loan payment by transfer into it', (number) => bob.request('bank.payLoanByTransfer', { fromAccountNumber: bobChecking.number, loanAccountNumber: number, amountCents: 100 })],
+    ['a history filter', (number) => bob.request('bank.history', { accountNumber: number })],
+  ];
+  for (const [operation, send] of ownOnly) {
+    it(`${operation}: another customer's checking, savings or loan is refused exactly as no account, or the bank's own, is`, async () => {
+      const refusals = new Set<string>();
+      for (const number of [nobodysNumber, cashAccountNumber, aliceChecking.number, aliceSavings.number, aliceLoan.number]) {
+        refusals.add(await refusalNaming(send(number), number));
+      }
+      expect([...refusals]).toHaveLength(1);
+      expect(JSON.parse([...refusals][0]!)).toMatchObject({ code: 'unknown_account', message: 'You have no account <number>.' });
+    });
+  }
+
+  it('a transfer into another customer’s account that cannot take it is refused exactly as one into no account, whatever the amount', async () => {
+    const refusals = new Set<string>();
+    for (const amountCents of [1, 999_999]) {
+      for (const number of [nobodysNumber, cashAccountNumber, aliceLoan.number]) {
+        const send = bob.request('bank.transfer', { fromAccountNumber: bobChecking.number, toAccountNumber: number, amountCents });
+        refusals.add(await refusalNaming(send, number));
+      }
+    }
+    expect([...refusals]).toHaveLength(1);
+    const [refusal] = [...refusals].map((text) => JSON.parse(text) as { code: string; message: string; details: { accounts: AccountView[] } });
+    expect(refusal).toMatchObject({ code: 'unknown_account', message: 'No account <number> can receive this transfer.' });
+    expect(refusal!.details.accounts.map((account) => account.number)).toEqual([bobChecking.number]);
+  });
+
+  it('while a transfer into another customer’s checking or savings works, as the bank seed’s transfers do', async () => {
+    for (const to of [aliceChecking, aliceSavings]) {
+      const { transaction } = await bob.expectResult('bank.transfer', { fromAccountNumber: bobChecking.number, toAccountNumber: to.number, amountCents: 1 });
+      expect(transaction.toAccountNumber).toBe(to.number);
+    }
+    // What the later tests count on: Alice's savings as it was.
+    await alice.expectResult('bank.transfer', { fromAccountNumber: aliceSavings.number, toAccountNumber: bobChecking.number, amountCents: 1 });
+  });
+
+  it("names the caller's own account's kind: that is nobody else's business", async () => {
+    const refused = await alice.request('bank.transfer', { fromAccountNumber: aliceChecking.number, toAccountNumber: aliceLoan.number, amountCents: 1 });
+    expect(refused.ok ? 'transferred' : refused.error.code).toBe('wrong_account_kind');
+  });
+
+  it('refuses a mistyped number before looking anything up, naming the field', async () => {
+    const number = aliceChecking.number;
+    // Random digits: swap the first two neighbours that differ (swapping equal ones changes nothing).
+    const at = [...number].findIndex((digit, index) => digit !== number[index + 1]);
+    const mistyped = `${number.slice(0, at)}${number[at + 1]}${number[at]}${number.slice(at + 2)}`;
+    for (const number of [mistyped, '10000002']) {
+      const before = ledgerFingerprint();
+      const refused = await bob.request('bank.transfer', { fromAccountNumber: bobChecking.number, toAccountNumber: number, amountCents: 1 });
+      expect(refused.ok ? 'transferred' : refused.error.code).toBe('invalid_message');
+      expect(refused.ok ? [] : refused.error.details?.issues?.map((issue) => issue.path)).toEqual(['toAccountNumber']);
+      expect(ledgerFingerprint()).toBe(before);
+    }
   });
 });
 
@@ -190,9 +280,9 @@ describe('refusals name the problem and change nothing', () => {
       'overpayment',
     );
   });
-  it('an unknown account', () => expectRefusal(alice.request('bank.deposit', { accountNumber: '99999999', amountCents: 1 }), 'unknown_account'));
+  it('an unknown account', () => expectRefusal(alice.request('bank.deposit', { accountNumber: nobodysNumber, amountCents: 1 }), 'unknown_account'));
   it('the system account is not an account clients can use', () =>
-    expectRefusal(alice.request('bank.transfer', { fromAccountNumber: aliceChecking.number, toAccountNumber: '00000001', amountCents: 1 }), 'unknown_account'));
+    expectRefusal(alice.request('bank.transfer', { fromAccountNumber: aliceChecking.number, toAccountNumber: cashAccountNumber, amountCents: 1 }), 'unknown_account'));
   it('the same account on both sides', () =>
     expectRefusal(
       alice.request('bank.transfer', { fromAccountNumber: aliceChecking.number, toAccountNumber: aliceChecking.number, amountCents: 1 }),

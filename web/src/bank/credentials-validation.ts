@@ -1,11 +1,10 @@
-import { passwordLengthMax, passwordLengthMin, usernameLengthMax, usernameLengthMin } from '../../../shared/limits.ts';
+import { password as passwordSchema, username as usernameSchema } from '../../../shared/protocol.ts';
+import { fieldProblem } from '../components/field-problem.ts';
 
 export type CredentialsField = 'username' | 'password';
 export type CredentialsErrors = Partial<Record<CredentialsField, string>>;
 
-const usernameCharacters = /^[A-Za-z0-9_.-]+$/;
-
-/** The rules the server applies to auth.register and auth.signIn, checked before sending; empty when valid. */
+/** The server's own auth.register and auth.signIn schemas, checked before sending; empty when valid. */
 export function validateCredentials(username: string, password: string): CredentialsErrors {
   const errors: CredentialsErrors = {};
   const usernameError = usernameProblem(username);
@@ -15,20 +14,14 @@ export function validateCredentials(username: string, password: string): Credent
   return errors;
 }
 
-/** What is wrong with a username, by the server's rules; undefined when nothing is. */
+/** What is wrong with a username, by the server's schema; undefined when nothing is. */
 export function usernameProblem(username: string): string | undefined {
-  const trimmed = username.trim();
-  if (trimmed === '') return 'Please enter a username.';
-  if (trimmed.length < usernameLengthMin) return `A username has at least ${usernameLengthMin} characters.`;
-  if (trimmed.length > usernameLengthMax) return `A username has at most ${usernameLengthMax} characters.`;
-  if (!usernameCharacters.test(trimmed)) return 'Use only letters, digits and _ . - in a username.';
-  return undefined;
+  if (username.trim() === '') return 'Please enter a username.';
+  return fieldProblem(usernameSchema, username);
 }
 
 /** Passwords are not trimmed: the server takes them as typed. */
 function checkPassword(password: string): string | undefined {
   if (password === '') return 'Please enter a password.';
-  if (password.length < passwordLengthMin) return `A password has at least ${passwordLengthMin} characters.`;
-  if (password.length > passwordLengthMax) return `A password has at most ${passwordLengthMax} characters.`;
-  return undefined;
+  return fieldProblem(passwordSchema, password);
 }

@@ -1,5 +1,6 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { RequestError } from '../../../shared/client/request-error.ts';
+import { shopperAddressLengthMax, shopperNameLengthMax } from '../../../shared/limits.ts';
 import { OfflineNotice, offlineDescription, useOnline } from './OfflineNotice.tsx';
 import { useShopActions } from './shop-actions-context.ts';
 import { useShownFailure } from './use-shown-failure.ts';
@@ -56,6 +57,7 @@ export function ShopperForm() {
           id={`${id}-name`}
           name="name"
           autoComplete="name"
+          maxLength={shopperNameLengthMax}
           value={name}
           onChange={(event) => {
             setName(event.target.value);
@@ -78,6 +80,7 @@ export function ShopperForm() {
           id={`${id}-address`}
           name="address"
           autoComplete="street-address"
+          maxLength={shopperAddressLengthMax}
           value={address}
           onChange={(event) => {
             setAddress(event.target.value);

@@ -28,4 +28,19 @@ describe('shopper form validation', () => {
       false,
     );
   });
+
+  it('counts length in UTF-16 code units, as the server does: an emoji is two', () => {
+    const emoji = '\u{1F600}';
+    const atLimit = `${'n'.repeat(shopperNameLengthMax - 2)}${emoji}`;
+    const overLimit = emoji.repeat(shopperNameLengthMax / 2 + 1);
+    expect(validateShopper(atLimit, '1 Main St')).toEqual({});
+    expect(SessionStart.safeParse({ type: 'session.start', requestId: 'r1', name: atLimit, address: '1 Main St' }).success).toBe(true);
+    expect(validateShopper(overLimit, '1 Main St').name).toBe(`Name must be at most ${shopperNameLengthMax} characters.`);
+    expect(SessionStart.safeParse({ type: 'session.start', requestId: 'r1', name: overLimit, address: '1 Main St' }).success).toBe(false);
+  });
+
+  it('refuses a lone surrogate as the server does', () => {
+    expect(validateShopper('Ada', '1 Main\uDC00 St').address).toBe('Address must be well-formed Unicode text (it has a lone surrogate).');
+  });
 });
+

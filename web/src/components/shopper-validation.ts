@@ -1,22 +1,20 @@
-import { shopperAddressLengthMax, shopperNameLengthMax } from '../../../shared/limits.ts';
+import type { z } from 'zod';
+import { shopperAddress, shopperName } from '../../../shared/protocol.ts';
+import { fieldProblem } from './field-problem.ts';
 
 export type ShopperField = 'name' | 'address';
 export type ShopperFieldErrors = Partial<Record<ShopperField, string>>;
 
-function checkText(value: string, lengthMax: number, missing: string, label: string): string | undefined {
-  const trimmed = value.trim();
-  if (trimmed === '') return missing;
-  if (trimmed.length > lengthMax) return `${label} must be at most ${lengthMax} characters.`;
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(trimmed)) return `${label} must not contain control characters.`;
-  return undefined;
+function checkText(value: string, schema: z.ZodType, missing: string): string | undefined {
+  if (value.trim() === '') return missing;
+  return fieldProblem(schema, value);
 }
 
-/** The same rules the server applies to `session.start`, checked before sending; empty when valid. */
+/** The server's own `session.start` schemas, checked before sending; empty when valid. */
 export function validateShopper(name: string, address: string): ShopperFieldErrors {
   const errors: ShopperFieldErrors = {};
-  const nameError = checkText(name, shopperNameLengthMax, 'Please enter your name.', 'Name');
-  const addressError = checkText(address, shopperAddressLengthMax, 'Please enter your address.', 'Address');
+  const nameError = checkText(name, shopperName, 'Please enter your name.');
+  const addressError = checkText(address, shopperAddress, 'Please enter your address.');
   if (nameError !== undefined) errors.name = nameError;
   if (addressError !== undefined) errors.address = addressError;
   return errors;

@@ -20,22 +20,22 @@ const transferResult: ResultOf<'bank.transfer'> = {
     id: 1,
     kind: 'transfer',
     amountCents: 1,
-    fromAccountNumber: '10000002',
-    toAccountNumber: '10000003',
+    fromAccountNumber: '204815739688',
+    toAccountNumber: '317592046862',
     username: 'ada',
     createdAt: '2025-11-23T09:41:27.906Z',
     seq: 1,
     requestId: 'a1b2c3-1',
     entries: [
-      { accountNumber: '10000002', amountCents: 1 },
-      { accountNumber: '10000003', amountCents: -1 },
+      { accountNumber: '204815739688', amountCents: 1 },
+      { accountNumber: '317592046862', amountCents: -1 },
     ],
   },
   accounts: [],
 };
 
 const account = (version: number) => ({
-  number: '10000002',
+  number: '204815739688',
   kind: 'checking' as const,
   ownerUsername: 'ada',
   balanceCents: 100 * version,
@@ -43,7 +43,7 @@ const account = (version: number) => ({
   openedAt: '2025-11-23T09:41:27.906Z',
 });
 
-const settings = { sources: ['10000002'], targets: ['10000002', '10000003'], ratePerSecond: 50 };
+const settings = { sources: ['204815739688'], targets: ['204815739688', '317592046862'], ratePerSecond: 50 };
 
 let store: TallyStore;
 beforeEach(() => {
@@ -88,7 +88,7 @@ describe('BankSimulation', () => {
 
     const state = store.getState();
     expect([state.simulationInFlight, state.simulationOkCount]).toEqual([1, 2]);
-    expect(state.accountsByNumber['10000002']?.version).toBe(6);
+    expect(state.accountsByNumber['204815739688']?.version).toBe(6);
     // Three sends, two replies and one accounts update, all in one task.
     expect(writes - writesAtStart).toBe(6);
     simulation.stop();
@@ -101,12 +101,12 @@ describe('BankSimulation', () => {
     vi.advanceTimersByTime(1_000);
 
     replies[0]!.resolve({ result: transferResult, seq: 1 });
-    replies[1]!.reject(new RequestError('insufficient_funds', 'Account 10000002 holds $0.00, less than $0.01.'));
+    replies[1]!.reject(new RequestError('insufficient_funds', 'Account 204815739688 holds $0.00, less than $0.01.'));
     await vi.advanceTimersByTimeAsync(simulationPublishIntervalMs);
 
     const state = store.getState();
     expect([state.simulationOkCount, state.simulationFailedCount]).toEqual([1, 1]);
-    expect(state.simulationLastFailure).toBe('Account 10000002 holds $0.00, less than $0.01.');
+    expect(state.simulationLastFailure).toBe('Account 204815739688 holds $0.00, less than $0.01.');
     expect(replies).toHaveLength(simulationRequestsInFlightMax + 2);
     simulation.stop();
   });
@@ -144,6 +144,6 @@ describe('BankSimulation', () => {
     const simulation = new BankSimulation(heldClient([]), store);
     expect(() => simulation.start({ ...settings, ratePerSecond: 0 })).toThrow(RangeError);
     expect(() => simulation.start({ ...settings, ratePerSecond: 51 })).toThrow(RangeError);
-    expect(() => simulation.start({ ...settings, targets: ['10000002'] })).toThrow(/at least two accounts/);
+    expect(() => simulation.start({ ...settings, targets: ['204815739688'] })).toThrow(/at least two accounts/);
   });
 });

@@ -9,7 +9,7 @@ const sequence = (...values: number[]) => {
 };
 
 describe('chooseTransfer', () => {
-  const accounts = simulationAccounts(['10000002', '10000004'], ['10000003']);
+  const accounts = simulationAccounts(['204815739688', '460271839568'], ['317592046862']);
 
   it('sends from one of my chosen accounts to a different chosen account, a small whole amount', () => {
     const random = seededRandom(42);
@@ -31,23 +31,23 @@ describe('chooseTransfer', () => {
       const transfer = chooseTransfer(accounts, random)!;
       pairs.add(`${transfer.fromAccountNumber}>${transfer.toAccountNumber}`);
     }
-    expect([...pairs].sort()).toEqual(['10000002>10000003', '10000002>10000004', '10000004>10000002', '10000004>10000003']);
+    expect([...pairs].sort()).toEqual(['204815739688>317592046862', '204815739688>460271839568', '460271839568>204815739688', '460271839568>317592046862']);
   });
 
   it('maps the ends of [0, 1) to the first and last choices and amounts', () => {
-    expect(chooseTransfer(accounts, sequence(0, 0, 0))).toEqual({ fromAccountNumber: '10000002', toAccountNumber: '10000004', amountCents: 1 });
+    expect(chooseTransfer(accounts, sequence(0, 0, 0))).toEqual({ fromAccountNumber: '204815739688', toAccountNumber: '460271839568', amountCents: 1 });
     const last = 1 - Number.EPSILON;
     expect(chooseTransfer(accounts, sequence(last, last, last))).toEqual({
-      fromAccountNumber: '10000004',
-      toAccountNumber: '10000003',
+      fromAccountNumber: '460271839568',
+      toAccountNumber: '317592046862',
       amountCents: simulationAmountCentsMax,
     });
   });
 
   it('gives no transfer when the choice allows none', () => {
-    expect(chooseTransfer(simulationAccounts([], ['10000003']), Math.random)).toBeNull();
-    expect(chooseTransfer(simulationAccounts(['10000002'], []), Math.random)).toBeNull();
-    expect(chooseTransfer(simulationAccounts(['10000002'], ['10000002']), Math.random)).toBeNull();
+    expect(chooseTransfer(simulationAccounts([], ['317592046862']), Math.random)).toBeNull();
+    expect(chooseTransfer(simulationAccounts(['204815739688'], []), Math.random)).toBeNull();
+    expect(chooseTransfer(simulationAccounts(['204815739688'], ['204815739688']), Math.random)).toBeNull();
   });
 
   it('refuses a random source that leaves [0, 1)', () => {
@@ -58,10 +58,10 @@ describe('chooseTransfer', () => {
 
 describe('simulationProblem', () => {
   it('needs one of my accounts and two accounts in all', () => {
-    expect(simulationProblem(simulationAccounts([], ['10000003']))).toMatch(/at least one of your/);
-    expect(simulationProblem(simulationAccounts(['10000002'], []))).toMatch(/at least two accounts/);
-    expect(simulationProblem(simulationAccounts(['10000002'], ['10000002']))).toMatch(/at least two accounts/);
-    expect(simulationProblem(simulationAccounts(['10000002'], ['10000003']))).toBeNull();
-    expect(simulationProblem(simulationAccounts(['10000002', '10000004'], []))).toBeNull();
+    expect(simulationProblem(simulationAccounts([], ['317592046862']))).toMatch(/at least one of your/);
+    expect(simulationProblem(simulationAccounts(['204815739688'], []))).toMatch(/at least two accounts/);
+    expect(simulationProblem(simulationAccounts(['204815739688'], ['204815739688']))).toMatch(/at least two accounts/);
+    expect(simulationProblem(simulationAccounts(['204815739688'], ['317592046862']))).toBeNull();
+    expect(simulationProblem(simulationAccounts(['204815739688', '460271839568'], []))).toBeNull();
   });
 });

@@ -62,13 +62,17 @@ export function mergeNewerAccounts(held: AccountsByNumber, incoming: readonly Ac
   return { accountsByNumber, depositsDeltaCents };
 }
 
+/** Opening order: account numbers are random, so they say nothing of it; the number only breaks a tie. */
 function sortedNumbers(accountsByNumber: AccountsByNumber, previous: readonly string[]): readonly string[] {
-  const numbers = Object.keys(accountsByNumber).sort();
+  const openedAt = (number: string) => accountsByNumber[number]!.openedAt;
+  const numbers = Object.keys(accountsByNumber).sort((a, b) => compareText(openedAt(a), openedAt(b)) || compareText(a, b));
   const same = numbers.length === previous.length && numbers.every((number, index) => number === previous[index]);
   return same ? previous : numbers;
 }
 
-/** Holders by username; each one's accounts in opening order (ascending number). */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Holders by username; each one's accounts in opening order. */
 export function groupByHolder(usernames: Iterable<string>, accountNumbers: readonly string[], accountsByNumber: AccountsByNumber): HolderGroup[] {
   const groups = new Map<string, string[]>();
   for (const username of usernames) groups.set(username, []);
@@ -80,7 +84,7 @@ export function groupByHolder(usernames: Iterable<string>, accountNumbers: reado
     groups.set(owner, group);
   }
   return [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([username, numbers]) => ({ username, accountNumbers: numbers }));
 }
 

@@ -9,15 +9,15 @@ function row(id: number): TransactionView {
     id,
     kind: 'transfer',
     amountCents: 100,
-    fromAccountNumber: '10000002',
-    toAccountNumber: '10000003',
+    fromAccountNumber: '204815739688',
+    toAccountNumber: '317592046862',
     username: 'ada',
     createdAt: '2025-11-23T09:41:27.906Z',
     seq: id,
     requestId: null,
     entries: [
-      { accountNumber: '10000002', amountCents: 100 },
-      { accountNumber: '10000003', amountCents: -100 },
+      { accountNumber: '204815739688', amountCents: 100 },
+      { accountNumber: '317592046862', amountCents: -100 },
     ],
   };
 }

@@ -1,4 +1,5 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
+import { passwordLengthMax, passwordLengthMin, usernameLengthMax, usernameLengthMin } from '../../../../shared/limits.ts';
 import { validateCredentials, type CredentialsErrors } from '../../bank/credentials-validation.ts';
 import { RequestError } from '../../../../shared/client/request-error.ts';
 import { OfflineNotice, offlineDescription, useOnline } from '../OfflineNotice.tsx';
@@ -69,8 +70,9 @@ function CredentialsForm({ mode }: { mode: Mode }) {
         value={username}
         inputRef={usernameInput}
         autoComplete="username"
+        maxLength={usernameLengthMax}
         error={errors.username}
-        hint={registering ? 'Letters, digits and _ . -, 3 to 32 characters.' : undefined}
+        hint={registering ? `Letters, digits and _ . -, ${usernameLengthMin} to ${usernameLengthMax} characters.` : undefined}
         onChange={(value) => {
           setUsername(value);
           setErrors(({ password: passwordError }) => ({ password: passwordError }));
@@ -83,8 +85,9 @@ function CredentialsForm({ mode }: { mode: Mode }) {
         value={password}
         inputRef={passwordInput}
         autoComplete={registering ? 'new-password' : 'current-password'}
+        maxLength={passwordLengthMax}
         error={errors.password}
-        hint={registering ? 'At least 8 characters.' : undefined}
+        hint={registering ? `At least ${passwordLengthMin} characters.` : undefined}
         onChange={(value) => {
           setPassword(value);
           setErrors(({ username: usernameError }) => ({ username: usernameError }));

@@ -43,6 +43,8 @@ interface TextFieldProps {
   autoComplete?: string;
   inputMode?: 'text' | 'decimal' | 'numeric';
   placeholder?: string;
+  /** In UTF-16 code units, as HTML counts it: pass the field's limit from shared/limits.ts. */
+  maxLength?: number;
   disabled?: boolean;
   inputRef?: Ref<HTMLInputElement>;
   /** Shown before the input, e.g. "$". */

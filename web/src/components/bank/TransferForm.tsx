@@ -1,4 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
+import { accountNumberDigits } from '../../../../shared/limits.ts';
 import { checkAccountNumber } from '../../bank/account-number-list.ts';
 import { parseDollarsToCents } from '../../bank/parse-dollars.ts';
 import { OfflineAwareSubmit } from '../OfflineNotice.tsx';
@@ -67,7 +68,7 @@ export function TransferForm() {
         inputRef={toInput}
         inputMode="numeric"
         autoComplete="off"
-        placeholder="8 digits"
+        placeholder={`${accountNumberDigits} digits`}
         error={errors.to}
         onChange={(value) => {
           setToText(value);

@@ -16,7 +16,7 @@ export const transactionKindLabels: Readonly<Record<TransactionKind, string>> = 
   loan_payment_transfer: 'Loan payment by transfer',
 };
 
-/** "10000002 · Checking · $2,565.00", or "… · Loan · owes $4,600.00". */
+/** "482017593672 · Checking · $2,565.00", or "… · Loan · owes $4,600.00". */
 export function accountOptionLabel(account: Pick<AccountView, 'number' | 'kind' | 'balanceCents'>): string {
   const balance = account.kind === 'loan' ? `owes ${formatCents(account.balanceCents)}` : formatCents(account.balanceCents);
   return `${account.number} · ${accountKindLabels[account.kind]} · ${balance}`;
