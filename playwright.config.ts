@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { limitArguments } from './server/config.ts';
+import { loopbackLoadTestLimits } from './shared/limits.ts';
 
 /**
  * The real Tally server the browser tests talk to; `npm run test:e2e` builds dist/web first.
@@ -52,7 +54,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx tsx server/main.ts --host 127.0.0.1 --port ${e2ePort} --database ${databasePath} --catalog e2e/catalog.json`,
+    command: `npx tsx server/main.ts --host 127.0.0.1 --port ${e2ePort} --database ${databasePath} --catalog e2e/catalog.json ${limitArguments(loopbackLoadTestLimits).join(' ')}`,
     url: `${baseURL}/`,
     // A fixed auditor password, so the server does not print a generated one into the test log.
     env: { TALLY_AUDITOR_PASSWORD: 'e2e-auditor-password' },

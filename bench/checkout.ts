@@ -17,10 +17,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { cartLinesMax, lineQuantityMax } from '../shared/limits.ts';
+import { cartLinesMax, lineQuantityMax, loopbackLoadTestLimits } from '../shared/limits.ts';
 import type { ErrorMessage } from '../shared/protocol.ts';
 import { ProtocolClient, type SocketLike } from '../shared/client/protocol-client.ts';
 import { startTallyServer } from '../server/app.ts';
+import { silentLogger } from '../server/operations/logger.ts';
 import { seedStockMax } from '../server/store/catalog-seed.ts';
 
 const productCount = 64;
@@ -194,7 +195,8 @@ async function main(): Promise<void> {
     catalogPath,
     webRoot: directory,
     auditorPassword: 'bench-auditor-password',
-    log: () => {},
+    limits: loopbackLoadTestLimits,
+    logger: silentLogger(),
   });
 
   const clients: ProtocolClient[] = [];

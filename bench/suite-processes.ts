@@ -7,6 +7,8 @@ import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { LoadJob, LoadResult, ParentMessage, WorkerMessage } from './load-jobs.ts';
+import { limitArguments } from '../server/config.ts';
+import { loopbackLoadTestLimits } from '../shared/limits.ts';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -38,7 +40,7 @@ export interface TallyProcessSettings {
 export function startTallyProcess(settings: TallyProcessSettings): Promise<ServerProcess> {
   const { databasePath, catalogPath, webRoot, auditorPassword, profileDirectory } = settings;
   const profiling = profileDirectory === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDirectory];
-  const args = [...profiling, '--import', 'tsx', 'server/main.ts', '--host', '127.0.0.1', '--port', '0', '--database', databasePath, '--catalog', catalogPath, '--web-root', webRoot];
+  const args = [...profiling, '--import', 'tsx', 'server/main.ts', '--host', '127.0.0.1', '--port', '0', '--database', databasePath, '--catalog', catalogPath, '--web-root', webRoot, ...limitArguments(loopbackLoadTestLimits)];
   const child = spawn(process.execPath, args, {
     cwd: repositoryRoot,
     env: { ...process.env, TALLY_AUDITOR_PASSWORD: auditorPassword },

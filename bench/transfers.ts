@@ -11,8 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTallyServer } from '../server/app.ts';
+import { silentLogger } from '../server/operations/logger.ts';
 import type { ProtocolClient } from '../shared/client/protocol-client.ts';
 import { openLeanClient } from './lean-client.ts';
+import { loopbackLoadTestLimits } from '../shared/limits.ts';
 
 const { values } = parseArgs({ options: { clients: { type: 'string', default: '64' }, seconds: { type: 'string', default: '10' } } });
 const clientCount = Number(values.clients);
@@ -29,7 +31,8 @@ const server = await startTallyServer({
   catalogPath,
   webRoot: directory,
   auditorPassword: 'bench-auditor-password',
-  log: () => {},
+  limits: loopbackLoadTestLimits,
+  logger: silentLogger(),
 });
 
 /** The one protocol client, lean (bench/lean-client.ts): the customers skip broadcasts, the auditor reads them to count commits. */

@@ -33,6 +33,8 @@ import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Locator, type Page } from '@playwright/test';
 import { simulationRatePerSecondMax } from '../web/src/bank/bank-ui-limits.ts';
 import { freePort } from '../torture/server-process.ts';
+import { limitArguments } from '../server/config.ts';
+import { accountNumberDigits, loopbackLoadTestLimits } from '../shared/limits.ts';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 const auditorPassword = 'bench-auditor-password';
@@ -101,7 +103,7 @@ function buildWeb(outDir: string): void {
 }
 
 async function startServer(port: number, databasePath: string, webRoot: string): Promise<ChildProcess> {
-  const args = ['--import', 'tsx', 'server/main.ts', '--host', '127.0.0.1', '--port', String(port), '--database', databasePath, '--web-root', webRoot];
+  const args = ['--import', 'tsx', 'server/main.ts', '--host', '127.0.0.1', '--port', String(port), '--database', databasePath, '--web-root', webRoot, ...limitArguments(loopbackLoadTestLimits)];
   const child = spawn(process.execPath, args, {
     cwd: repositoryRoot,
     env: { ...process.env, TALLY_AUDITOR_PASSWORD: auditorPassword },
@@ -164,7 +166,7 @@ async function openAccount(page: Page, kind: 'checking' | 'savings', dollars: st
   await panel.getByRole('button', { name: 'Open account' }).click();
   const outcome = panel.getByRole('status', { name: 'Outcome' });
   await outcome.getByRole('listitem').first().waitFor();
-  const match = /\b(\d{8})\b/.exec((await outcome.getByRole('listitem').first().textContent()) ?? '');
+  const match = new RegExp(`\\b(\\d{${accountNumberDigits}})\\b`).exec((await outcome.getByRole('listitem').first().textContent()) ?? '');
   if (match === null) throw new Error('the OK outcome names no account number');
   return match[1]!;
 }

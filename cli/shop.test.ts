@@ -11,6 +11,8 @@ import { startTallyServer, type TallyServer } from '../server/app.ts';
 import { TestClient } from '../test/support/test-client.ts';
 import { product, startTestServer, type TestServer } from '../test/support/test-server.ts';
 import type { ScriptRun } from './test-support.ts';
+import { loopbackLoadTestLimits } from '../shared/limits.ts';
+import { silentLogger } from '../server/operations/logger.ts';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -153,7 +155,7 @@ describe('cli/shop.ts', () => {
     // Confirmed while the server is down: the checkout waits for it, then runs as the same shopper.
     shopper.answer('y\n');
     shopper.endInput();
-    restarted = await startTallyServer({ host: '127.0.0.1', port, databasePath, catalogPath: join(directory, 'catalog.json'), webRoot: join(directory, 'web'), log: () => {} });
+    restarted = await startTallyServer({ host: '127.0.0.1', port, databasePath, catalogPath: join(directory, 'catalog.json'), webRoot: join(directory, 'web'), limits: loopbackLoadTestLimits, logger: silentLogger() });
     const run = await shopper.finished;
     expect(run.stdout).toMatch(/Order \d+ placed: 2 × Lamp; total \$50\.00, shipping to Ada, 1 Loop Lane\.\n/);
     expect(run).toMatchObject({ exitCode: 0, stderr: '' });

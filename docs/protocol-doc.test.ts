@@ -154,7 +154,9 @@ describe('docs/PROTOCOL.md coverage', () => {
 });
 
 describe('docs/PROTOCOL.md limits', () => {
-  const numericLimits = Object.entries(limits).filter((entry): entry is [string, number] => typeof entry[1] === 'number');
+  const numericLimits = [...Object.entries(limits), ...Object.entries(limits.edgeLimitDefaults)].filter(
+    (entry): entry is [string, number] => typeof entry[1] === 'number',
+  );
 
   /** `name` = 123 in prose, and | `name` | 123 | in the limits table. */
   const quoted = [

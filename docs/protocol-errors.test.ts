@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { amountCentsMax, accountsPerUserMax, balanceCentsMax, cartLinesMax, clientRequestsInFlightMax, lineQuantityMax } from '../shared/limits.ts';
+import { withCheckDigits } from '../shared/account-number.ts';
 import { ErrorDetails, errorCodes, type ErrorCode, type ErrorMessage } from '../shared/protocol.ts';
 import { openAccount, registerUser, signInAuditor, testPassword } from '../test/support/bank-fixtures.ts';
 import { useTestServer } from '../test/support/server-fixture.ts';
@@ -81,6 +82,9 @@ async function shopperWith(productId: number, quantity: number): Promise<TestCli
   await shopper.expectResult('cart.add', { productId, quantity });
   return shopper;
 }
+
+/** Well-formed (its check digits match) and held by nobody: numbers are drawn from 10^10. */
+const nobodysAccountNumber = withCheckDigits('9999999999');
 
 /** Ada with a checking account, and Bob with a checking account. */
 async function twoCustomers(): Promise<{ ada: TestClient; adaChecking: string; bob: TestClient; bobChecking: string }> {
@@ -302,26 +306,8 @@ const cases: Case[] = [
   },
   {
     code: 'forbidden',
-    how: 'a transfer from someone else’s account into one of yours',
-    expects: 'documented',
-    provoke: async () => {
-      const { ada, adaChecking, bobChecking } = await twoCustomers();
-      return refusal(await ada.request('bank.transfer', { fromAccountNumber: bobChecking, toAccountNumber: adaChecking, amountCents: 1 }));
-    },
-  },
-  {
-    code: 'forbidden',
-    how: 'a withdrawal from someone else’s account (none of yours named)',
-    expects: 'outside condition',
-    provoke: async () => {
-      const { ada, bobChecking } = await twoCustomers();
-      return refusal(await ada.request('bank.withdraw', { accountNumber: bobChecking, amountCents: 1 }));
-    },
-  },
-  {
-    code: 'forbidden',
     how: 'the auditor’s bank request',
-    expects: 'outside condition',
+    expects: 'documented',
     provoke: async () => {
       await fixture.start();
       const auditor = await signInAuditor(fixture.server.webSocketUrl);
@@ -335,7 +321,16 @@ const cases: Case[] = [
     expects: 'documented',
     provoke: async () => {
       const { ada, adaChecking } = await twoCustomers();
-      return refusal(await ada.request('bank.transfer', { fromAccountNumber: adaChecking, toAccountNumber: '10000099', amountCents: 1 }));
+      return refusal(await ada.request('bank.transfer', { fromAccountNumber: adaChecking, toAccountNumber: nobodysAccountNumber, amountCents: 1 }));
+    },
+  },
+  {
+    code: 'unknown_account',
+    how: 'a transfer from someone else’s account into one of yours',
+    expects: 'documented',
+    provoke: async () => {
+      const { ada, adaChecking, bobChecking } = await twoCustomers();
+      return refusal(await ada.request('bank.transfer', { fromAccountNumber: bobChecking, toAccountNumber: adaChecking, amountCents: 1 }));
     },
   },
   {
@@ -344,7 +339,16 @@ const cases: Case[] = [
     expects: 'outside condition',
     provoke: async () => {
       const { ada } = await twoCustomers();
-      return refusal(await ada.request('bank.deposit', { accountNumber: '10000099', amountCents: 1 }));
+      return refusal(await ada.request('bank.deposit', { accountNumber: nobodysAccountNumber, amountCents: 1 }));
+    },
+  },
+  {
+    code: 'unknown_account',
+    how: 'a withdrawal from someone else’s account (none of yours named)',
+    expects: 'outside condition',
+    provoke: async () => {
+      const { ada, bobChecking } = await twoCustomers();
+      return refusal(await ada.request('bank.withdraw', { accountNumber: bobChecking, amountCents: 1 }));
     },
   },
   {
@@ -355,15 +359,6 @@ const cases: Case[] = [
       const { ada } = await twoCustomers();
       const loan = (await openAccount(ada, 'loan', 5_000)).number;
       return refusal(await ada.request('bank.deposit', { accountNumber: loan, amountCents: 1 }));
-    },
-  },
-  {
-    code: 'wrong_account_kind',
-    how: 'a loan payment by check to someone else’s checking account (none of yours named)',
-    expects: 'outside condition',
-    provoke: async () => {
-      const { ada, bobChecking } = await twoCustomers();
-      return refusal(await ada.request('bank.payLoanByCheck', { loanAccountNumber: bobChecking, amountCents: 1 }));
     },
   },
   {
@@ -449,6 +444,31 @@ const cases: Case[] = [
       const client = await connect();
       const otherDatabase = client.welcome.databaseId === 'abc' ? 'abd' : 'abc';
       return refusal(await client.request('sync.resume', { databaseId: otherDatabase, sinceSeq: 0 }));
+    },
+  },
+  {
+    code: 'rate_limited',
+    how: 'more requests on one connection than requestsPerConnectionMax allows in its window',
+    expects: 'documented',
+    provoke: async () => {
+      await fixture.start(undefined, { limits: { requestsPerConnectionMax: 2, requestsPerConnectionWindowMs: 60_000 } });
+      const client = await connect();
+      const replies = await Promise.all([1, 2, 3].map(() => client.request('ping', {})));
+      const refused = replies.find((reply) => !reply.ok);
+      if (refused === undefined || refused.ok) throw new Error('three pings in a window of two were all answered');
+      return refused.error;
+    },
+  },
+  {
+    code: 'session_expired',
+    how: 'auth.resume with a token unused for longer than userSessionIdleMs',
+    expects: 'documented',
+    provoke: async () => {
+      await fixture.start(undefined, { limits: { userSessionIdleMs: 1, sessionSweepIntervalMs: 3_600_000 } });
+      const { client, sessionToken } = await registerUser(fixture.server.webSocketUrl, 'sleeper');
+      await client.close();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return refusal(await (await connect()).request('auth.resume', { sessionToken }));
     },
   },
   {

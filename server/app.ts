@@ -17,6 +17,14 @@ import { OperationRunner } from './storage/operation-runner.ts';
 import { SyncOperations } from './sync/sync-operations.ts';
 import { UserOperations } from './users/user-operations.ts';
 import type { BankStats } from '../shared/protocol.ts';
+import { edgeLimitDefaults, type EdgeLimits } from '../shared/limits.ts';
+import { EdgeRateLimits } from './gateway/rate-limits.ts';
+import { shopperSessionLifetime, userSessionLifetime } from './users/session-expiry.ts';
+import { sweepSessions } from './users/session-sweeper.ts';
+import { createLogger, type TallyLogger } from './operations/logger.ts';
+import { TallyMetrics } from './operations/metrics.ts';
+import { withOperationsRoutes } from './operations/operations-routes.ts';
+import { ReadinessProbe, writeHealthProbe } from './operations/readiness.ts';
 
 export interface TallyServerOptions {
   host: string;
@@ -34,7 +42,12 @@ export interface TallyServerOptions {
    * stored by key, so repeats run again. Never set it anywhere else.
    */
   unsafeSkipIdempotency?: boolean;
-  log?: (line: string) => void;
+  /** Overrides of the public edge's limits (connections, rate limits, sessions, memory); the rest keep their defaults. */
+  limits?: Partial<EdgeLimits>;
+  /** Origins besides the server's own whose pages may open a WebSocket, e.g. https://shop.example.com. */
+  allowedOrigins?: readonly string[];
+  /** JSON lines to stdout by default; tests pass a silent one or one that writes where they read. */
+  logger?: TallyLogger;
 }
 
 export interface TallyServer {
@@ -48,7 +61,8 @@ export interface TallyServer {
 
 /** Opens the database, seeds the catalog on first start, and serves HTTP and WebSocket on one port. */
 export async function startTallyServer(options: TallyServerOptions): Promise<TallyServer> {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const logger = options.logger ?? createLogger();
+  const metrics = new TallyMetrics({ connections: () => gateway?.clients() ?? [] });
   const database = openDatabase(options.databasePath);
   let gateway: Gateway | null = null;
   let recorder: DashboardRecorder | null = null;
@@ -57,26 +71,36 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
   const unitOfWork = new UnitOfWork<TallyContext>(engine, {
     onCommit: (seq, changes, batch) => {
       operationRate.record(changes.transactions.length);
+      metrics.commitDurable(batch.operations);
       recorder?.recordCommit(seq, changes, batch);
       gateway?.publish(seq, changes);
     },
+    onSyncEnded: (durationMs, failed) => metrics.syncEnded(durationMs, failed),
+    onOperationError: (error, requestKey) =>
+      logger.error({ err: error, requestId: requestKey?.requestId, scope: requestKey?.scope, type: requestKey?.type }, 'operation failed unexpectedly'),
+    onUnexpectedError: (message, error) => logger.error({ err: error }, message),
   });
   const runner = new OperationRunner(unitOfWork, new LockManager(), { idempotency: options.unsafeSkipIdempotency !== true });
-  const store = new StoreOperations(runner);
-  const users = new UserOperations(runner);
+  const limits: EdgeLimits = { ...edgeLimitDefaults, ...options.limits };
+  const store = new StoreOperations(runner, shopperSessionLifetime(limits));
+  const users = new UserOperations(runner, userSessionLifetime(limits));
   const bank = new BankOperations(runner);
   const sync = new SyncOperations(runner, unitOfWork.databaseId);
   const lastCommittedSeq = () => unitOfWork.lastCommittedSeq;
-  if (options.unsafeSkipIdempotency === true) log('WARNING: idempotency is off (--unsafe-skip-idempotency): repeated requests run again');
+  if (options.unsafeSkipIdempotency === true) logger.warn('idempotency is off (--unsafe-skip-idempotency): repeated requests run again');
   const bankStats = async (): Promise<BankStats> => {
     const totals = await bank.totals();
     return { totalDepositsCents: totals.depositsCents, totalLoansOwedCents: totals.loansOwedCents, operationsPerSecond: operationRate.perSecond() };
   };
   try {
-    await seedCatalogOnFirstStart(unitOfWork, options.catalogPath, log);
+    await seedCatalogOnFirstStart(unitOfWork, options.catalogPath, logger);
     const auditor = await users.ensureAuditor(options.auditorPassword);
     if (auditor.generatedPassword !== undefined) {
-      log(`Created the auditor account: username "auditor", password "${auditor.generatedPassword}" (shown once; set TALLY_AUDITOR_PASSWORD to choose it)`);
+      // Deliberately logged, once: the operator has no other way to learn it (only its hash is stored).
+      logger.warn(
+        { username: 'auditor', generatedAuditorPassword: auditor.generatedPassword },
+        'Created the auditor account with a generated password, shown once in generatedAuditorPassword; set TALLY_AUDITOR_PASSWORD to choose it',
+      );
     }
     // Read between batches: the recorder then applies every later commit exactly once.
     recorder = await runner.read(async ({ store: storeRepository, bank: bankRepository, commitSeq }) => {
@@ -101,11 +125,26 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
         return { seq: commitSeq, depositsCents: totals.depositsCents, loansOwedCents: totals.loansOwedCents };
       }),
     clients: () => gateway?.clients() ?? [],
-    log,
+    logger,
   });
-  const services = { store, users, bank, sync, dashboard, lastCommittedSeq };
+  const rateLimits = new EdgeRateLimits(limits, (limit) => metrics.rateLimitRefused(limit));
+  const services = {
+    store,
+    users,
+    bank,
+    sync,
+    dashboard,
+    lastCommittedSeq,
+    rateLimits,
+    signOutConnections: (...args: Parameters<Gateway['signOutConnections']>) => gateway?.signOutConnections(...args) ?? 0,
+  };
   const dashboardRecorder = recorder;
-  const httpServer = createServer(createStaticHandler(options.webRoot));
+  const readiness = new ReadinessProbe({
+    writeProbe: () => writeHealthProbe(runner),
+    acceptingConnections: () => gateway?.acceptingConnections ?? false,
+    onProbeFailed: (error) => logger.error({ err: error }, 'readiness write probe failed'),
+  });
+  const httpServer = createServer(withOperationsRoutes({ readiness, metrics, logger }, createStaticHandler(options.webRoot)));
   gateway = new Gateway({
     httpServer,
     services,
@@ -117,9 +156,19 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
         bank: await bankStats(),
       })),
     bankStats,
-    onReplied: (latencyMs) => dashboardRecorder.recordReply(latencyMs),
-    log,
+    onReplied: (latencyMs) => {
+      dashboardRecorder.recordReply(latencyMs);
+      metrics.replySent(latencyMs);
+    },
+    metrics,
+    limits,
+    allowedOrigins: options.allowedOrigins ?? [],
+    logger,
   });
+  const stopSweepingSessions = sweepSessionsEvery(limits.sessionSweepIntervalMs, async () => {
+    const ended = await sweepSessions(runner, limits, gateway!.heldSessions());
+    gateway!.endSessions(ended);
+  }, logger);
   const port = await listen(httpServer, options.host, options.port);
   const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${hostInUrl}:${port}`;
@@ -130,6 +179,7 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
   const close = () => {
     closing ??= (async () => {
       const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      stopSweepingSessions();
       dashboard.close();
       await gateway!.close();
       httpServer.closeAllConnections();
@@ -143,7 +193,21 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
   return { url, webSocketUrl: `ws://${hostInUrl}:${port}${webSocketPath}`, port, close };
 }
 
-async function seedCatalogOnFirstStart(unitOfWork: UnitOfWork<TallyContext>, catalogPath: string, log: (line: string) => void) {
+/** One sweep at a time: a slow one delays the next rather than overlapping it. */
+function sweepSessionsEvery(intervalMs: number, sweep: () => Promise<void>, logger: TallyLogger): () => void {
+  let sweeping = false;
+  const timer = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    sweep()
+      .catch((error: unknown) => logger.warn({ err: error }, 'the session sweep failed; it runs again at the next interval'))
+      .finally(() => (sweeping = false));
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+async function seedCatalogOnFirstStart(unitOfWork: UnitOfWork<TallyContext>, catalogPath: string, logger: TallyLogger) {
   const existing = await unitOfWork.read(({ store }) => store.listProducts());
   if (existing.length > 0) return;
   const products = readCatalogSeed(catalogPath);
@@ -152,7 +216,7 @@ async function seedCatalogOnFirstStart(unitOfWork: UnitOfWork<TallyContext>, cat
     return succeed(products.length);
   }).committed;
   if (!outcome.ok) throw new Error(`seeding the catalog failed: ${outcome.failure.message}`);
-  log(`Loaded ${products.length} products from ${catalogPath}`);
+  logger.info({ products: products.length, catalogPath }, 'Loaded the catalog seed into the empty database');
 }
 
 function listen(server: HttpServer, host: string, port: number): Promise<number> {

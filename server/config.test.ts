@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ParsedCommandLine, defaults, helpText, parseCommandLine } from './config.ts';
+import { type ParsedCommandLine, defaults, helpText, limitArguments, parseCommandLine } from './config.ts';
 import type { TallyServerOptions } from './app.ts';
 
 function optionsOf(parsed: ParsedCommandLine): TallyServerOptions {
@@ -26,6 +26,8 @@ describe('parseCommandLine', () => {
       webRoot: defaults.webRoot,
       auditorPassword: undefined,
       unsafeSkipIdempotency: false,
+      allowedOrigins: [],
+      limits: {},
     });
     expect(defaults.catalogPath).toMatch(/server\/store\/catalog-seed\.json$/);
     expect(defaults.webRoot).toMatch(/dist\/web$/);
@@ -40,6 +42,8 @@ describe('parseCommandLine', () => {
       webRoot: '/srv/tally/env-web',
       auditorPassword: 'env-auditor-password',
       unsafeSkipIdempotency: false,
+      allowedOrigins: [],
+      limits: {},
     });
   });
 
@@ -53,12 +57,34 @@ describe('parseCommandLine', () => {
       webRoot: 'flag-web',
       auditorPassword: 'env-auditor-password',
       unsafeSkipIdempotency: false,
+      allowedOrigins: [],
+      limits: {},
     });
   });
 
   it('turns idempotency off only when --unsafe-skip-idempotency is given', () => {
     expect(optionsOf(parseCommandLine(['--unsafe-skip-idempotency'], {})).unsafeSkipIdempotency).toBe(true);
     expect(helpText).toContain('--unsafe-skip-idempotency');
+  });
+
+  it('reads allowed origins from flags (normalized) or ALLOWED_ORIGINS, and refuses what is not an origin', () => {
+    const fromFlags = parseCommandLine(['--allowed-origin', 'https://Shop.Example.com:443/', '--allowed-origin', 'http://localhost:5173'], {});
+    expect(optionsOf(fromFlags).allowedOrigins).toEqual(['https://shop.example.com', 'http://localhost:5173']);
+    expect(optionsOf(parseCommandLine([], { ALLOWED_ORIGINS: 'https://a.example, https://b.example' })).allowedOrigins).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
+    expect(() => parseCommandLine(['--allowed-origin', 'shop.example.com'], {})).toThrow('--allowed-origin must be an origin');
+  });
+
+  it('reads --limit name=value for edge limits, naming an unknown limit or a bad value', () => {
+    const parsed = parseCommandLine(['--limit', 'connectionsPerAddressMax=5', '--limit', 'userSessionIdleMs=60000'], {});
+    expect(optionsOf(parsed).limits).toEqual({ connectionsPerAddressMax: 5, userSessionIdleMs: 60_000 });
+    expect(() => parseCommandLine(['--limit', 'connectionsMax=5'], {})).toThrow('unknown limit "connectionsMax"');
+    expect(() => parseCommandLine(['--limit', 'connectionsPerAddressMax=0'], {})).toThrow('must be a whole number of at least 1');
+    expect(() => parseCommandLine(['--limit', 'connectionsPerAddressMax=1.5'], {})).toThrow('must be a whole number of at least 1');
+    expect(() => parseCommandLine(['--limit', 'connectionsPerAddressMax'], {})).toThrow('--limit must be name=value');
+    expect(limitArguments({ connectionsPerAddressMax: 7 })).toEqual(['--limit', 'connectionsPerAddressMax=7']);
   });
 
   it('accepts --name=value', () => {

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { TallyServerOptions } from './app.ts';
-import { passwordLengthMax, passwordLengthMin } from '../shared/limits.ts';
+import { edgeLimitDefaults, passwordLengthMax, passwordLengthMin, type EdgeLimits } from '../shared/limits.ts';
+import { normalizeOrigin } from './gateway/admission.ts';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -25,6 +26,15 @@ Options (each also read from the environment variable shown):
   --catalog <path>      catalog seed, loaded only into
                         an empty database               CATALOG_PATH   default server/store/catalog-seed.json
   --web-root <path>     built web app to serve          WEB_ROOT       default dist/web
+  --allowed-origin <origin>
+                        a site besides this one whose pages may open a
+                        WebSocket (scheme://host[:port]); repeat for more
+                                                        ALLOWED_ORIGINS (comma-separated)
+  --limit <name>=<value>
+                        change one limit of the public edge (connections,
+                        rate limits, sessions, memory); repeat for more; the
+                        names and defaults are in shared/limits.ts
+                        (edgeLimitDefaults) and README "Limits to tune"
   --unsafe-skip-idempotency
                         BROKEN ON PURPOSE, for the torture harness only: repeated requests run
                         again (no exactly-once); never use it otherwise
@@ -35,6 +45,7 @@ Environment only:
                           is generated and printed once
 
 The web app is at http://<host>:<port>/ and the WebSocket endpoint at ws://<host>:<port>/ws.
+Health at /healthz, readiness at /readyz, Prometheus metrics at /metrics; logs are JSON lines on stdout.
 `;
 
 export type ParsedCommandLine = { help: true } | { help: false; options: TallyServerOptions };
@@ -49,6 +60,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       database: { type: 'string' },
       catalog: { type: 'string' },
       'web-root': { type: 'string' },
+      'allowed-origin': { type: 'string', multiple: true },
+      limit: { type: 'string', multiple: true },
       'unsafe-skip-idempotency': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -66,6 +79,10 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       webRoot: values['web-root'] ?? env.WEB_ROOT ?? defaults.webRoot,
       auditorPassword: parseAuditorPassword(env.TALLY_AUDITOR_PASSWORD),
       unsafeSkipIdempotency: values['unsafe-skip-idempotency'] === true,
+      allowedOrigins: (values['allowed-origin'] ?? env.ALLOWED_ORIGINS?.split(',').filter((origin) => origin.trim() !== '') ?? []).map((origin) =>
+        parseOrigin(origin.trim()),
+      ),
+      limits: parseLimits(values.limit ?? []),
     },
   };
 }
@@ -84,4 +101,33 @@ function parsePort(text: string): number {
     throw new Error(`port must be a whole number from 0 to 65535, got "${text}"`);
   }
   return port;
+}
+
+function parseOrigin(text: string): string {
+  try {
+    return normalizeOrigin(text);
+  } catch {
+    throw new Error(`--allowed-origin must be an origin such as https://shop.example.com, got "${text}"`);
+  }
+}
+
+/** `--limit name=value`: the name must be one of edgeLimitDefaults, the value a positive whole number. */
+export function parseLimits(assignments: readonly string[]): Partial<EdgeLimits> {
+  const limits: Partial<EdgeLimits> = {};
+  for (const assignment of assignments) {
+    const [name, value, ...rest] = assignment.split('=');
+    if (name === undefined || value === undefined || rest.length > 0) throw new Error(`--limit must be name=value, got "${assignment}"`);
+    if (!Object.hasOwn(edgeLimitDefaults, name)) {
+      throw new Error(`--limit: unknown limit "${name}"; the limits are ${Object.keys(edgeLimitDefaults).join(', ')}`);
+    }
+    const number = /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(number) || number < 1) throw new Error(`--limit ${name} must be a whole number of at least 1, got "${value}"`);
+    limits[name as keyof EdgeLimits] = number;
+  }
+  return limits;
+}
+
+/** The `--limit` arguments that give a server started as a process these limits. */
+export function limitArguments(limits: Partial<EdgeLimits>): string[] {
+  return Object.entries(limits).flatMap(([name, value]) => ['--limit', `${name}=${value}`]);
 }

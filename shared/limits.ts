@@ -2,15 +2,19 @@
  * Every limit Tally enforces, in one place, each named with its unit.
  * The server passes them explicitly (never trusting a library default) and the
  * protocol schemas are built from them, so docs/PROTOCOL.md and the code agree.
+ *
+ * A text length ("…LengthMax", "characters") is counted in UTF-16 code units: JavaScript's
+ * `String.length` and HTML's `maxlength`, so an emoji outside the Basic Multilingual Plane counts 2
+ * (see shared/text.ts, which the schemas and the forms measure with).
  */
 
 /** Largest WebSocket frame the server accepts; a larger one closes the socket (1009). */
 export const frameBytesMax = 16 * 1024;
 
-/** Longest request id a client may send. */
+/** Longest request id a client may send, in UTF-16 code units (it is ASCII, so also in bytes). */
 export const requestIdLengthMax = 64;
 
-/** Shopper names and addresses, in characters, after trimming. */
+/** Shopper names and addresses, in UTF-16 code units, after trimming. */
 export const shopperNameLengthMax = 80;
 export const shopperAddressLengthMax = 200;
 
@@ -45,8 +49,8 @@ export const clientSendBufferBytesMax = 256 * 1024;
 export const clientPendingEntitiesMax = 100_000;
 
 /**
- * Server heartbeat: one timer pings every socket this often; a socket that has not answered the
- * previous ping by the next tick is terminated (no close frame), 15 to 30 s after it went silent.
+ * The client's heartbeat: it pings the server this often and reconnects when no answer comes. The
+ * server's own heartbeat is edgeLimitDefaults.serverHeartbeatIntervalMs.
  */
 export const heartbeatIntervalMs = 15_000;
 
@@ -85,9 +89,19 @@ export const clientDrainCheckIntervalMs = 50;
 export const usernameLengthMin = 3;
 export const usernameLengthMax = 32;
 
-/** Passwords, in characters. The upper bound keeps scrypt's input (and time) bounded. */
+/** Passwords, in UTF-16 code units. The upper bound keeps scrypt's input (and time) bounded. */
 export const passwordLengthMin = 8;
 export const passwordLengthMax = 128;
+
+/**
+ * Account numbers, in decimal digits: 10 drawn at random, then 2 check digits (ISO 7064 MOD 97-10,
+ * shared/account-number.ts). 10^10 possible numbers: with a million accounts open, a guessed number
+ * that passes the check names an account one time in ten thousand.
+ */
+export const accountNumberDigits = 12;
+
+/** Fresh numbers drawn for a new account before giving up; each draw collides with odds below 1 in 10,000. */
+export const accountNumberDrawAttemptsMax = 8;
 
 /** One operation moves at most this much: $10,000,000.00. */
 export const amountCentsMax = 1_000_000_000;
@@ -130,3 +144,97 @@ export const dashboardTapeEventsMax = 200;
 
 /** Events of one second put on the tape; the rest of that second's events are only counted. */
 export const dashboardTapeEventsPerSecondMax = 25;
+
+// --- The public edge: connections, rate limits, sessions, memory ---------------------------
+
+/**
+ * The limits an operator may tune per server (`--limit name=value`, see server/config.ts); these are
+ * the defaults. Counts are per window unless the name says otherwise; windows and delays in ms.
+ */
+export const edgeLimitDefaults = {
+  /** Open WebSocket connections from one IP address; more are refused at the upgrade with HTTP 429. */
+  connectionsPerAddressMax: 200,
+  /** Open WebSocket connections in all; more are refused at the upgrade with HTTP 503. */
+  connectionsTotalMax: 20_000,
+  /** Requests one connection may send per requestsPerConnectionWindowMs; more are refused with `rate_limited`. */
+  requestsPerConnectionMax: 300,
+  requestsPerConnectionWindowMs: 1_000,
+  /**
+   * Failed sign-ins for one username from one address: the first signInFailuresFreeMax cost nothing;
+   * each later one makes the next attempt wait signInDelayInitialMs, doubling up to signInDelayMaxMs;
+   * after signInFailuresPerUsernameAndAddressMax the pair is refused until its window ends. A success resets it.
+   */
+  signInFailuresFreeMax: 3,
+  signInDelayInitialMs: 1_000,
+  signInDelayMaxMs: 30_000,
+  signInFailuresPerUsernameAndAddressMax: 10,
+  /**
+   * Failed sign-ins for one username from all addresses: past this, each attempt is delayed as above
+   * but never refused outright, so a stranger cannot lock the real user out.
+   */
+  signInFailuresPerUsernameFreeMax: 20,
+  /** Failed sign-ins from one address, whatever the usernames; more are refused until the window ends. */
+  signInFailuresPerAddressMax: 100,
+  signInFailuresWindowMs: 15 * 60_000,
+  /** New customers registered from one address per window. */
+  registrationsPerAddressMax: 20,
+  registrationsWindowMs: 60 * 60_000,
+  /** Shopper sessions started from one address per window. */
+  shopperSessionsPerAddressMax: 100,
+  shopperSessionsWindowMs: 60 * 60_000,
+  /**
+   * The server pings every socket this often; one that has not answered the previous ping by the next
+   * is closed (1008). Keep it below any proxy's idle timeout.
+   */
+  serverHeartbeatIntervalMs: 15_000,
+  /** Bytes queued to all clients together; past it, the clients furthest over their share are closed (1008). */
+  outgoingBytesBudget: 256 * 1024 * 1024,
+  /** A signed-in session unused for this long ends (no tab using it, no request). */
+  userSessionIdleMs: 30 * 60_000,
+  /** A signed-in session ends this long after sign-in, however busy. */
+  userSessionAbsoluteMs: 12 * 60 * 60_000,
+  /** Shopper sessions (a cart and a ship-to address) last longer: a cart may wait for days. */
+  shopperSessionIdleMs: 7 * 24 * 60 * 60_000,
+  shopperSessionAbsoluteMs: 30 * 24 * 60 * 60_000,
+  /** How often the sessions open tabs hold are marked used and expired ones ended (so idle times are this exact). */
+  sessionSweepIntervalMs: 60_000,
+} as const;
+
+export type EdgeLimits = { -readonly [Name in keyof typeof edgeLimitDefaults]: number };
+
+/** Socket and client errors logged per minute; the rest are counted and summarized once a minute. */
+export const socketErrorLogLinesPerMinuteMax = 20;
+
+/** A closing socket that has not finished the close handshake by then is destroyed. */
+export const closeHandshakeTimeoutMs = 2_000;
+
+/** How often the server sums the bytes queued to all clients against outgoingBytesBudget. */
+export const outgoingBudgetCheckIntervalMs = 250;
+
+// --- Operations ---------------------------------------------------------------------------
+
+/**
+ * `/readyz` writes and syncs one row through the unit of work at most this often; requests in
+ * between get the last result, so probing the endpoint cannot flood the database with commits.
+ */
+export const readinessProbeIntervalMs = 5_000;
+
+/**
+ * A write probe not durable after this long makes the server not ready (a stuck disk must not hang
+ * the probe). Keep an orchestrator's probe timeout above it.
+ */
+export const readinessProbeTimeoutMs = 2_000;
+
+/**
+ * For Tally's own tests, benchmarks and torture runs, where thousands of clients share 127.0.0.1 and
+ * each load connection sends as fast as the server answers: the per-address limits and the
+ * per-connection request rate are raised (the limiter still runs on every request); the per-account
+ * sign-in limits stay as shipped. Never for a server that faces the public.
+ */
+export const loopbackLoadTestLimits = {
+  connectionsPerAddressMax: 20_000,
+  requestsPerConnectionMax: 1_000_000,
+  registrationsPerAddressMax: 1_000_000,
+  shopperSessionsPerAddressMax: 1_000_000,
+  signInFailuresPerAddressMax: 1_000_000,
+} as const satisfies Partial<EdgeLimits>;

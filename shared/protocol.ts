@@ -29,6 +29,8 @@ import {
   shopperAddressLengthMax,
   shopperNameLengthMax,
 } from './limits.ts';
+import { accountNumberProblem, accountNumberProblemMessages } from './account-number.ts';
+import { textSchema } from './text.ts';
 
 export const protocolVersion = 1;
 
@@ -37,23 +39,31 @@ export const closeCodes = {
   /** The server is shutting down; reconnect with backoff. */
   serverShutdown: 1001,
   /**
-   * The client fell too far behind: its unread data passed clientSendBufferBytesHardMax, or more than
-   * clientPendingTransactionsMax ledger rows or clientPendingEntitiesMax entities wait for it.
-   * Reconnect and resume (sync.resume): nothing is lost.
+   * The client fell too far behind or stopped answering: its unread data passed
+   * clientSendBufferBytesHardMax, or more than clientPendingTransactionsMax ledger rows or
+   * clientPendingEntitiesMax entities wait for it, or it held the most unread data when all clients'
+   * together passed the outgoingBytesBudget, or it did not answer the heartbeat's ping in time. The
+   * reason says which. Reconnect and resume (sync.resume): nothing is lost.
    */
   slowConsumer: 1008,
   /** A frame was larger than frameBytesMax. */
   frameTooLarge: 1009,
+  /** A text frame was not valid UTF-8 (closed by the WebSocket layer). */
+  invalidUtf8: 1007,
+  /** The session this tab used was signed out (here or in another tab): sign in again. */
+  signedOut: 4001,
+  /** The session this tab used expired (idle or absolute lifetime): sign in or start a new shopper session. */
+  sessionExpired: 4002,
 } as const;
 
 // ---------------------------------------------------------------------------------------
 // Building blocks
 
+// Every string a client sends is built by textSchema (shared/text.ts): well-formed Unicode only, and
+// lengths in UTF-16 code units (zod's own string min/max count code points).
+
 /** A request's key: chosen by the client, unique for its issuer (see keyedRequestTypes). */
-export const requestId = z
-  .string()
-  .min(1, 'requestId must not be empty')
-  .max(requestIdLengthMax, `requestId must be at most ${requestIdLengthMax} characters`)
+export const requestId = textSchema({ field: 'requestId', lengthMin: 1, lengthMax: requestIdLengthMax })
   .regex(/^[A-Za-z0-9_.:-]+$/, 'requestId may only contain letters, digits and _ . : -');
 
 const productId = z.int().min(1).max(productIdMax);
@@ -66,38 +76,36 @@ const positiveQuantity = z
 const cents = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 function trimmedText(field: string, lengthMax: number) {
-  return z
-    .string()
-    .trim()
-    .min(1, `${field} is required`)
-    .max(lengthMax, `${field} must be at most ${lengthMax} characters`)
+  return textSchema({ field, lengthMin: 1, lengthMax, trim: true })
     .regex(/^[^\p{Cc}]*$/u, `${field} must not contain control characters`);
 }
 
-export const username = z
-  .string()
-  .trim()
-  .min(usernameLengthMin, `username must be at least ${usernameLengthMin} characters`)
-  .max(usernameLengthMax, `username must be at most ${usernameLengthMax} characters`)
+/** Shoppers' names and addresses; the web form checks them with these same schemas. */
+export const shopperName = trimmedText('name', shopperNameLengthMax);
+export const shopperAddress = trimmedText('address', shopperAddressLengthMax);
+
+export const username = textSchema({ field: 'username', lengthMin: usernameLengthMin, lengthMax: usernameLengthMax, trim: true })
   .regex(/^[A-Za-z0-9_.-]+$/, 'username may only contain letters, digits and _ . -')
   .transform((name) => name.toLowerCase());
 
-const password = z
-  .string()
-  .min(passwordLengthMin, `password must be at least ${passwordLengthMin} characters`)
-  .max(passwordLengthMax, `password must be at most ${passwordLengthMax} characters`);
+/** Taken as typed, never trimmed. */
+export const password = textSchema({ field: 'password', lengthMin: passwordLengthMin, lengthMax: passwordLengthMax });
 
-/** Account numbers are 8 digits, as text (they are names, not amounts). */
-export const accountNumber = z.string().regex(/^[0-9]{8}$/, 'account number must be 8 digits');
+/**
+ * Account numbers: accountNumberDigits digits ending in two MOD 97-10 check digits
+ * (shared/account-number.ts), so a mistyped one is refused before anything looks it up.
+ */
+export const accountNumber = z.string().superRefine((number, context) => {
+  const problem = accountNumberProblem(number);
+  if (problem !== null) context.addIssue({ code: 'custom', message: accountNumberProblemMessages[problem] });
+});
 
 const amountCents = z
   .int('amount must be a whole number of cents')
   .min(1, 'amount must be at least 1 cent')
   .max(amountCentsMax, `amount must be at most ${amountCentsMax} cents`);
 
-const sessionToken = z
-  .string()
-  .length(sessionTokenLength, 'sessionToken is not a Tally session token')
+const sessionToken = textSchema({ field: 'sessionToken', lengthMin: sessionTokenLength, lengthMax: sessionTokenLength })
   .regex(/^[A-Za-z0-9_-]+$/, 'sessionToken is not a Tally session token');
 
 export const AccountKind = z.enum(['checking', 'savings', 'loan']);
@@ -300,8 +308,8 @@ export const TapeEvent = z.strictObject({
 // Client -> server
 
 export const SessionStart = request('session.start', {
-  name: trimmedText('name', shopperNameLengthMax),
-  address: trimmedText('address', shopperAddressLengthMax),
+  name: shopperName,
+  address: shopperAddress,
 });
 
 export const SessionResume = request('session.resume', {
@@ -348,7 +356,10 @@ export const Ping = request('ping', {});
 export const AuthRegister = request('auth.register', { username, password });
 export const AuthSignIn = request('auth.signIn', { username, password });
 export const AuthResume = request('auth.resume', { sessionToken });
-export const AuthSignOut = request('auth.signOut', {});
+export const AuthSignOut = request('auth.signOut', {
+  /** Ends every session of this user (every tab, device and script), not only this tab's. */
+  everywhere: z.boolean().optional(),
+});
 
 export const BankOpenAccount = request('bank.openAccount', {
   kind: AccountKind,
@@ -380,7 +391,7 @@ export const BankHistory = request('bank.history', historyPage);
 
 export const AuditHolders = request('audit.holders', {
   /** Only holders whose username sorts after this one (the `nextAfterUsername` of the previous page). */
-  afterUsername: z.string().max(usernameLengthMax, `afterUsername must be at most ${usernameLengthMax} characters`).optional(),
+  afterUsername: textSchema({ field: 'afterUsername', lengthMax: usernameLengthMax }).optional(),
   limit: z.int().min(1).max(auditHoldersPageMax, `limit must be at most ${auditHoldersPageMax}`).optional(),
 });
 export const AuditHistory = request('audit.history', {
@@ -548,7 +559,9 @@ export const errorCodes = {
   invalid_credentials: 'Wrong username or password.',
   not_authenticated: 'Sign in first.',
   forbidden: 'You may not do that.',
-  unknown_account: 'There is no such account.',
+  /** Also for another customer's account: a refusal never tells whether, or of what kind, it exists. */
+  unknown_account: 'No account with that number is one this request may use.',
+  /** Only ever about the caller's own account. */
   wrong_account_kind: 'That operation does not apply to this kind of account.',
   same_account: 'The two accounts must differ.',
   insufficient_funds: 'The account does not hold enough money.',
@@ -558,6 +571,8 @@ export const errorCodes = {
   idempotency_mismatch: 'That requestId was already used for a different request.',
   resync_required: 'The tab is too far behind to resume; take a fresh snapshot.',
   server_busy: 'The server is shutting down or overloaded; try again.',
+  rate_limited: 'Too many attempts; nothing was done. Try again after details.retryAfterMs.',
+  session_expired: 'The session ended (unused too long, or too old); sign in or start again.',
   internal: 'Something went wrong on the server.',
 } as const;
 
@@ -580,6 +595,9 @@ export const ErrorDetails = z.strictObject({
   cart: CartView.optional(),
   /** For a refused bank money operation: the caller's own accounts it named, as they still are. */
   accounts: z.array(AccountView).optional(),
+  /** For `rate_limited`: how long to wait before the same request can succeed, and which limit refused it. */
+  retryAfterMs: z.int().min(0).optional(),
+  limit: z.string().optional(),
 });
 
 // ---------------------------------------------------------------------------------------

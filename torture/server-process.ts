@@ -7,6 +7,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Random } from '../shared/seeded-random.ts';
+import { limitArguments } from '../server/config.ts';
+import { loopbackLoadTestLimits } from '../shared/limits.ts';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -50,7 +52,7 @@ export class TortureServer {
   /** Starts the server and resolves once it listens. */
   async start(): Promise<void> {
     const { port, databasePath, catalogPath, auditorPassword, unsafeSkipIdempotency } = this.settings;
-    const args = ['--import', 'tsx', 'server/main.ts', '--host', '127.0.0.1', '--port', String(port), '--database', databasePath, '--catalog', catalogPath];
+    const args = ['--import', 'tsx', 'server/main.ts', '--host', '127.0.0.1', '--port', String(port), '--database', databasePath, '--catalog', catalogPath, ...limitArguments(loopbackLoadTestLimits)];
     if (unsafeSkipIdempotency) args.push('--unsafe-skip-idempotency');
     const child = spawn(process.execPath, args, {
       cwd: repositoryRoot,

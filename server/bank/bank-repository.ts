@@ -1,5 +1,6 @@
 import type { AccountKind, TransactionKind, TransactionView, UserView } from '../../shared/protocol.ts';
 import type { AccountState, MovementPlan, MovementTotals } from './rules.ts';
+import type { SessionTimes } from '../users/session-expiry.ts';
 
 export interface StoredCredentials {
   user: UserView;
@@ -46,8 +47,13 @@ export interface BankRepository {
   hasAuditor(): Promise<boolean>;
   /** Stores a session and ends the user's oldest ones beyond `sessionsMax`. */
   createSession(tokenHash: Buffer, userId: number, createdAt: string, sessionsMax: number): Promise<void>;
-  findUserBySession(tokenHash: Buffer): Promise<UserView | undefined>;
+  findUserSession(tokenHash: Buffer): Promise<SessionTimes<UserView> | undefined>;
+  /** Marks these sessions used at `usedAt`, those created after `createdAfter`; answers the ones it marked. */
+  markSessionsUsed(tokenHashes: readonly Buffer[], usedAt: string, createdAfter: string): Promise<Buffer[]>;
+  /** Deletes sessions last used before `unusedSince` or created at or before `createdBy`; answers how many. */
+  deleteExpiredSessions(unusedSince: string, createdBy: string): Promise<number>;
   deleteSession(tokenHash: Buffer): Promise<void>;
+  deleteUserSessions(userId: number): Promise<void>;
 
   cashAccount(): Promise<AccountState>;
   findAccount(number: string): Promise<AccountState | undefined>;

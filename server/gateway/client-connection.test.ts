@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
-import { clientDrainCheckIntervalMs, clientSendBufferBytesHardMax, clientSendBufferBytesMax } from '../../shared/limits.ts';
+import { clientDrainCheckIntervalMs, clientSendBufferBytesHardMax, clientSendBufferBytesMax, closeHandshakeTimeoutMs } from '../../shared/limits.ts';
 import { closeCodes, type Changes, type ProductView } from '../../shared/protocol.ts';
 import { ClientConnection } from './client-connection.ts';
 
@@ -13,13 +13,28 @@ class FakeSocket {
   readyState = 1;
   bufferedAmount = 0;
   readonly sent: string[] = [];
+  readonly CLOSING = 2;
+  readonly CLOSED = 3;
   closedWith: number | null = null;
+  paused = false;
+  terminated = false;
   send(text: string) {
     this.sent.push(text);
   }
+  /** Like a peer that never answers the close frame: the socket stays CLOSING. */
   close(code: number) {
     this.closedWith = code;
-    this.readyState = 3;
+    this.readyState = this.CLOSING;
+  }
+  terminate() {
+    this.terminated = true;
+    this.readyState = this.CLOSED;
+  }
+  pause() {
+    this.paused = true;
+  }
+  resume() {
+    this.paused = false;
   }
 }
 
@@ -124,5 +139,30 @@ describe('one write per turn', () => {
       peer.terminate();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+describe('a client that does not read', () => {
+  it('is not read from while its unread replies pass the soft limit, and is read again once they drain', () => {
+    client.pauseReadingWhileBehind();
+    expect(socket.paused).toBe(false);
+    socket.bufferedAmount = clientSendBufferBytesMax + 1;
+    client.pauseReadingWhileBehind();
+    expect(socket.paused).toBe(true);
+    vi.advanceTimersByTime(clientDrainCheckIntervalMs * 3);
+    expect(socket.paused).toBe(true);
+    socket.bufferedAmount = 0;
+    vi.advanceTimersByTime(clientDrainCheckIntervalMs);
+    expect(socket.paused).toBe(false);
+    expect(client.readingPaused).toBe(false);
+  });
+
+  it('is cut off once a close frame goes unanswered for closeHandshakeTimeoutMs', () => {
+    client.closeWith(closeCodes.slowConsumer, 'test');
+    expect(socket.closedWith).toBe(closeCodes.slowConsumer);
+    vi.advanceTimersByTime(closeHandshakeTimeoutMs - 1);
+    expect(socket.terminated).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(socket.terminated).toBe(true);
   });
 });

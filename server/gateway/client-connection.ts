@@ -11,12 +11,14 @@ import {
   type UserView,
 } from '../../shared/protocol.ts';
 import {
+  closeHandshakeTimeoutMs,
   clientDrainCheckIntervalMs,
   clientPendingEntitiesMax,
   clientPendingTransactionsMax,
   clientSendBufferBytesHardMax,
   clientSendBufferBytesMax,
 } from '../../shared/limits.ts';
+import type { ConnectionMetrics } from '../operations/metrics.ts';
 
 /** A frame's JSON, as text or (when many tabs get the same frame) encoded once as UTF-8. */
 export type FrameText = string | Buffer;
@@ -50,8 +52,14 @@ export interface VisibleChanges {
  * A client that keeps up receives each commit batch's frame for its audience as is; one that
  * falls behind gets the latest state of what changed, conflated by entity, once its buffer drains.
  */
+let connectionsEverOpened = 0;
+
 export class ClientConnection {
   readonly socket: WebSocket;
+  /** Unique in this process, for logs and per-connection limits. */
+  readonly id = ++connectionsEverOpened;
+  /** The peer's IP address, for per-address limits. */
+  readonly address: string;
   shopper: ShopperView | null = null;
   user: UserView | null = null;
   /**
@@ -71,9 +79,16 @@ export class ClientConnection {
   #pendingTransactions: TransactionView[] = [];
   #pendingSeq = 0;
   #drainTimer: NodeJS.Timeout | null = null;
+  #readingPaused = false;
+  #resumeReadingTimer: NodeJS.Timeout | null = null;
+  #terminateTimer: NodeJS.Timeout | null = null;
 
-  constructor(socket: WebSocket) {
+  readonly #metrics: ConnectionMetrics | undefined;
+
+  constructor(socket: WebSocket, address = 'unknown', metrics?: ConnectionMetrics) {
     this.socket = socket;
+    this.address = address;
+    this.#metrics = metrics;
   }
 
   get isOpen(): boolean {
@@ -93,7 +108,8 @@ export class ClientConnection {
   sendText(text: FrameText): void {
     if (!this.isOpen) return;
     if (this.socket.bufferedAmount > clientSendBufferBytesHardMax) {
-      this.socket.close(closeCodes.slowConsumer, 'send buffer overflow: the client stopped reading');
+      this.closeWith(closeCodes.slowConsumer, 'send buffer overflow: the client stopped reading');
+      this.#metrics?.slowClientDisconnected('send_buffer_overflow');
       return;
     }
     this.#write(text);
@@ -119,8 +135,10 @@ export class ClientConnection {
     if (!this.isOpen) return;
     if (!this.#hasPending() && this.socket.bufferedAmount <= clientSendBufferBytesMax) {
       this.sendText(frameText);
+      this.#metrics?.changesFrameSent(Buffer.byteLength(frameText));
       return;
     }
+    this.#metrics?.changesConflated();
     for (const product of changes.products) this.#pendingProducts.set(product.id, product);
     for (const account of changes.accounts) this.#pendingAccounts.set(account.number, account);
     this.#pendingTransactions.push(...changes.transactions);
@@ -132,16 +150,60 @@ export class ClientConnection {
       this.#pendingProducts.size + this.#pendingAccounts.size > clientPendingEntitiesMax
     ) {
       this.#clearPending();
-      this.socket.close(closeCodes.slowConsumer, 'too far behind: reconnect and resume');
+      this.closeWith(closeCodes.slowConsumer, 'too far behind: reconnect and resume');
+      this.#metrics?.slowClientDisconnected('too_far_behind');
       return;
     }
     this.#scheduleDrain();
   }
 
+  /**
+   * Closes with a close frame that says why; a peer that does not finish the close handshake in
+   * closeHandshakeTimeoutMs (it stopped reading, or is gone) is cut off, so its memory is freed.
+   */
+  closeWith(code: number, reason: string): void {
+    if (this.socket.readyState === this.socket.CLOSED) return;
+    if (this.socket.readyState !== this.socket.CLOSING) this.socket.close(code, reason);
+    this.#terminateTimer ??= setTimeout(() => this.socket.terminate(), closeHandshakeTimeoutMs);
+  }
+
+  /**
+   * After a reply, a client whose unread replies pass clientSendBufferBytesMax is not read from until
+   * they drain: a client that sends requests and never reads the answers cannot make the server queue
+   * more than that.
+   */
+  pauseReadingWhileBehind(): void {
+    if (this.#readingPaused || !this.isOpen || this.socket.bufferedAmount <= clientSendBufferBytesMax) return;
+    this.#readingPaused = true;
+    this.socket.pause();
+    this.#scheduleResumeReading();
+  }
+
+  get readingPaused(): boolean {
+    return this.#readingPaused;
+  }
+
   dispose(): void {
     if (this.#drainTimer !== null) clearTimeout(this.#drainTimer);
+    if (this.#resumeReadingTimer !== null) clearTimeout(this.#resumeReadingTimer);
+    if (this.#terminateTimer !== null) clearTimeout(this.#terminateTimer);
     this.#drainTimer = null;
+    this.#resumeReadingTimer = null;
+    this.#terminateTimer = null;
     this.#clearPending();
+  }
+
+  #scheduleResumeReading(): void {
+    this.#resumeReadingTimer = setTimeout(() => {
+      this.#resumeReadingTimer = null;
+      if (!this.isOpen) return;
+      if (this.socket.bufferedAmount > clientSendBufferBytesMax) {
+        this.#scheduleResumeReading();
+        return;
+      }
+      this.#readingPaused = false;
+      this.socket.resume();
+    }, clientDrainCheckIntervalMs);
   }
 
   #hasPending(): boolean {
@@ -172,7 +234,9 @@ export class ClientConnection {
     const accounts = [...this.#pendingAccounts.values()];
     const transactions = this.#pendingTransactions;
     this.#clearPending();
-    this.send(changesFrame(this.#pendingSeq, { products, accounts, transactions }));
+    const text = JSON.stringify(changesFrame(this.#pendingSeq, { products, accounts, transactions }));
+    this.sendText(text);
+    this.#metrics?.changesFrameSent(Buffer.byteLength(text));
   }
 }
 

@@ -8,6 +8,7 @@ import type { SyncOperations } from '../sync/sync-operations.ts';
 import type { DashboardFeed } from '../dashboard/dashboard-feed.ts';
 import type { ClientConnection } from './client-connection.ts';
 import { errorFrame } from './frames.ts';
+import type { EdgeRateLimits, RateLimitRefusal } from './rate-limits.ts';
 
 export interface Services {
   store: StoreOperations;
@@ -16,6 +17,9 @@ export interface Services {
   sync: SyncOperations;
   dashboard: DashboardFeed;
   lastCommittedSeq: () => number;
+  rateLimits: EdgeRateLimits;
+  /** Signs out (and closes) every other open tab for which `usedEndedSession` holds; returns how many. */
+  signOutConnections: (usedEndedSession: (client: ClientConnection) => boolean, except: ClientConnection) => number;
 }
 
 type MessageOf<Prefix extends string> = Extract<ClientMessage, { type: `${Prefix}${string}` }>;
@@ -64,6 +68,8 @@ async function dispatchStore(client: ClientConnection, message: StoreMessage, se
     case 'session.start':
       return client.shopperChange.runExclusive(async () => {
         if (client.shopper !== null) return alreadyShopping(requestId);
+        const refusal = await services.rateLimits.takeShopperSession(client.address);
+        if (refusal !== null) return rateLimited(requestId, refusal);
         const committed = await store.startSession(message.name, message.address);
         if (committed.outcome.ok) client.shopper = committed.outcome.value.shopper;
         return replyCommitted(requestId, committed);
@@ -104,9 +110,13 @@ async function changeUser(client: ClientConnection, message: MessageOf<'auth.'>,
   const { users } = services;
   if (message.type === 'auth.signOut') {
     if (client.user === null || client.userSessionToken === null) return notAuthenticated(requestId);
-    const committed = await users.signOut(client.userSessionToken);
+    const endedToken = client.userSessionToken;
+    const user = client.user;
+    const everywhere = message.everywhere === true;
+    const committed = await users.signOut(endedToken, user, everywhere);
     client.user = null;
     client.userSessionToken = null;
+    services.signOutConnections((other) => (everywhere ? other.user?.id === user.id : other.userSessionToken === endedToken), client);
     return replyCommitted(requestId, committed);
   }
   if (client.user !== null) {
@@ -114,12 +124,19 @@ async function changeUser(client: ClientConnection, message: MessageOf<'auth.'>,
   }
   switch (message.type) {
     case 'auth.register': {
+      const refusal = await services.rateLimits.takeRegistration(client.address);
+      if (refusal !== null) return rateLimited(requestId, refusal);
       const committed = await users.register(message.username, message.password);
       if (committed.outcome.ok) signIn(client, committed.outcome.value.user, committed.outcome.value.sessionToken);
       return replyCommitted(requestId, committed);
     }
     case 'auth.signIn': {
+      const { rateLimits } = services;
+      const refusal = await rateLimits.checkSignIn(message.username, client.address);
+      if (refusal !== null) return rateLimited(requestId, refusal);
       const attempt = await users.signIn(message.username, message.password);
+      if (!attempt.ok && attempt.failure.code === 'invalid_credentials') await rateLimits.signInFailed(message.username, client.address);
+      if (attempt.ok) await rateLimits.signInSucceeded(message.username, client.address);
       if (!attempt.ok) return replyOutcome(requestId, attempt, services.lastCommittedSeq());
       const committed = attempt.value;
       if (committed.outcome.ok) signIn(client, committed.outcome.value.user, committed.outcome.value.sessionToken);
@@ -212,6 +229,10 @@ async function resume(client: ClientConnection, message: MessageOf<'sync.'>, ser
   const outcome = await services.sync.resume(client.user, message.databaseId, message.sinceSeq);
   if (!outcome.ok) return replyOutcome(message.requestId, outcome, services.lastCommittedSeq());
   return { type: 'result', requestId: message.requestId, seq: outcome.value.seq, result: outcome.value.result };
+}
+
+function rateLimited(requestId: string, refusal: RateLimitRefusal): ServerMessage {
+  return errorFrame(requestId, 'rate_limited', refusal.message, { retryAfterMs: refusal.retryAfterMs, limit: refusal.limit });
 }
 
 function alreadyShopping(requestId: string): ServerMessage {

@@ -1,9 +1,25 @@
-import type { Server as HttpServer } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { protocolVersion, closeCodes, type BankStats, type ProductView, type Stats } from '../../shared/protocol.ts';
-import { clientRequestsInFlightMax, frameBytesMax, heartbeatIntervalMs, shutdownGraceMs, statsIntervalMs } from '../../shared/limits.ts';
+import { protocolVersion, closeCodes, type BankStats, type ProductView, type ServerMessage, type Stats } from '../../shared/protocol.ts';
+import {
+  clientRequestsInFlightMax,
+  closeHandshakeTimeoutMs,
+  frameBytesMax,
+  outgoingBudgetCheckIntervalMs,
+  shutdownGraceMs,
+  socketErrorLogLinesPerMinuteMax,
+  statsIntervalMs,
+  type EdgeLimits,
+} from '../../shared/limits.ts';
 import { StorageUnavailableError, type ChangedEntities } from '../storage/unit-of-work.ts';
+import { ConnectionAdmission, type Admission } from './admission.ts';
 import { ClientConnection } from './client-connection.ts';
+import { ThrottledLog } from './throttled-log.ts';
+import { hashSessionToken } from '../users/session-tokens.ts';
+import type { EndedSessions, HeldSessions } from '../users/session-sweeper.ts';
+import type { TallyLogger } from '../operations/logger.ts';
+import { invalidRequestType, type TallyMetrics } from '../operations/metrics.ts';
 import { type Services, dispatch } from './dispatch.ts';
 import { fanOut } from './fan-out.ts';
 import { errorFrame, parseClientFrame } from './frames.ts';
@@ -26,7 +42,13 @@ export interface GatewayOptions {
   bankStats: () => Promise<BankStats>;
   /** Told how long each request took, from frame received to reply sent. */
   onReplied?: (latencyMs: number) => void;
-  log: (line: string) => void;
+  /** Connection counts and the outgoing memory budget (the rate limits live in services.rateLimits). */
+  limits: Pick<EdgeLimits, 'connectionsPerAddressMax' | 'connectionsTotalMax' | 'outgoingBytesBudget' | 'serverHeartbeatIntervalMs'>;
+  /** Origins besides this server's own whose pages may open a WebSocket (scheme://host[:port]). */
+  allowedOrigins: readonly string[];
+  logger: TallyLogger;
+  /** Counts requests by type and outcome, changes frames sent, slow clients. */
+  metrics?: TallyMetrics;
 }
 
 /**
@@ -44,25 +66,84 @@ export class Gateway {
   #onAllAnswered: (() => void) | null = null;
   #draining = false;
   #lastStatsText = '';
+  readonly #admission: ConnectionAdmission;
+  /** Anyone can make sockets fail (oversize frames, bad UTF-8): their lines must not grow the log without bound. */
+  readonly #socketErrorLog: ThrottledLog;
 
   constructor(options: GatewayOptions) {
     this.#options = options;
+    this.#admission = new ConnectionAdmission(options.limits, options.allowedOrigins);
+    this.#socketErrorLog = new ThrottledLog((line) => options.logger.warn(line), socketErrorLogLinesPerMinuteMax, 'client socket errors');
     this.#server = new WebSocketServer({
-      server: options.httpServer,
-      path: webSocketPath,
+      noServer: true,
       maxPayload: frameBytesMax,
       perMessageDeflate: false,
       clientTracking: false,
     });
-    this.#server.on('connection', (socket) => void this.#serverOnConnection(socket));
-    this.#server.on('error', (error) => options.log(`websocket server error: ${error.message}`));
-    this.#timers.push(setInterval(() => this.#checkHeartbeats(), heartbeatIntervalMs));
+    options.httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#httpServerOnUpgrade(request, socket, head));
+    this.#server.on('error', (error) => options.logger.error({ err: error }, 'websocket server error'));
+    this.#timers.push(setInterval(() => this.#checkHeartbeats(), options.limits.serverHeartbeatIntervalMs));
+    this.#timers.push(setInterval(() => this.#keepOutgoingBytesInBudget(), outgoingBudgetCheckIntervalMs));
     this.#timers.push(setInterval(() => void this.#sendStats(), statsIntervalMs));
     for (const timer of this.#timers) timer.unref();
   }
 
+  /** False once draining for shutdown. */
+  get acceptingConnections(): boolean {
+    return !this.#draining;
+  }
+
   get clientCount(): number {
     return this.#clients.size;
+  }
+
+  /** Open WebSocket connections, welcomed or not yet. */
+  get openConnections(): number {
+    return this.#admission.openConnections;
+  }
+
+  /** The sessions open tabs hold, each once. */
+  heldSessions(): HeldSessions {
+    const userTokens = new Set<string>();
+    const shopperIds = new Set<number>();
+    for (const client of this.#clients) {
+      if (client.userSessionToken !== null) userTokens.add(client.userSessionToken);
+      if (client.shopper !== null) shopperIds.add(client.shopper.id);
+    }
+    return { userTokenHashes: [...userTokens].map(hashSessionToken), shopperIds: [...shopperIds] };
+  }
+
+  /** Tells every tab whose session ended while it was open (sessionExpired), and forgets who it was. */
+  endSessions(ended: EndedSessions): void {
+    if (ended.userTokenHashes.size === 0 && ended.shopperIds.size === 0) return;
+    for (const client of this.#clients) {
+      const token = client.userSessionToken;
+      const userEnded = token !== null && ended.userTokenHashes.has(hashSessionToken(token).toString('hex'));
+      const shopperEnded = client.shopper !== null && ended.shopperIds.has(client.shopper.id);
+      if (!userEnded && !shopperEnded) continue;
+      if (userEnded) {
+        client.user = null;
+        client.userSessionToken = null;
+      }
+      if (shopperEnded) client.shopper = null;
+      client.closeWith(closeCodes.sessionExpired, 'session expired');
+    }
+  }
+
+  /**
+   * Ends what a sign-out ended on every other tab that used those sessions: each is told with a
+   * close frame (signedOut) and, reconnecting, finds its session gone.
+   */
+  signOutConnections(usedEndedSession: (client: ClientConnection) => boolean, except: ClientConnection): number {
+    let ended = 0;
+    for (const client of this.#clients) {
+      if (client === except || !usedEndedSession(client)) continue;
+      client.user = null;
+      client.userSessionToken = null;
+      client.closeWith(closeCodes.signedOut, 'signed out');
+      ended += 1;
+    }
+    return ended;
   }
 
   /** Every connected tab (that has had its welcome). */
@@ -85,7 +166,7 @@ export class Gateway {
     for (const timer of this.#timers) clearInterval(timer);
     const serverClosed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     await this.#requestsAnswered();
-    for (const client of this.#clients) client.socket.close(closeCodes.serverShutdown, 'server shutting down');
+    for (const client of this.#clients) client.closeWith(closeCodes.serverShutdown, 'server shutting down');
     await serverClosed;
   }
 
@@ -97,17 +178,39 @@ export class Gateway {
       graceTimer = setTimeout(() => resolve(false), shutdownGraceMs);
     });
     clearTimeout(graceTimer);
-    if (!answered) this.#options.log(`shutdown: ${this.#requestsInFlight} requests still unanswered after ${shutdownGraceMs} ms; closing anyway`);
+    if (!answered) this.#options.logger.warn({ requestsUnanswered: this.#requestsInFlight, shutdownGraceMs }, 'shutdown: requests still unanswered after the grace period; closing anyway');
   }
 
-  async #serverOnConnection(socket: WebSocket): Promise<void> {
-    const client = new ClientConnection(socket);
+  #httpServerOnUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Until ws owns the socket, its errors are ours to log (once it does, they come as the WebSocket's).
+    const onUpgradeError = (error: Error) => this.#socketErrorLog.line(`upgrade socket error: ${error.message}`);
+    socket.on('error', onUpgradeError);
+    const path = (request.url ?? '').split('?', 1)[0];
+    const admission: Admission =
+      path === webSocketPath ? this.#admission.decide(request) : { admitted: false, status: 403, reason: `WebSocket connections are served at ${webSocketPath} only` };
+    if (!admission.admitted) {
+      if (admission.limit !== undefined) this.#options.metrics?.rateLimitRefused(admission.limit);
+      refuseUpgrade(socket, admission.status, admission.reason, admission.retryAfterSeconds);
+      return;
+    }
+    // ws completes a valid handshake synchronously (there is no verifyClient), so the count below
+    // cannot be overtaken by another upgrade; an invalid one is answered by ws and never counted.
+    this.#server.handleUpgrade(request, socket, head, (webSocket) => {
+      socket.off('error', onUpgradeError);
+      this.#admission.opened(admission.address);
+      webSocket.once('close', () => this.#admission.released(admission.address));
+      void this.#serverOnConnection(webSocket, admission.address);
+    });
+  }
+
+  async #serverOnConnection(socket: WebSocket, address: string): Promise<void> {
+    const client = new ClientConnection(socket, address, this.#options.metrics);
     socket.on('message', (data, isBinary) => this.#socketOnMessage(client, data, isBinary));
     socket.on('pong', () => (client.isAlive = true));
     socket.on('close', () => this.#socketOnClose(client));
-    socket.on('error', (error) => this.#options.log(`client socket error: ${error.message}`));
+    socket.on('error', (error) => this.#socketErrorLog.line(`client socket error: ${error.message}`));
     if (this.#draining) {
-      socket.close(closeCodes.serverShutdown, 'server shutting down');
+      client.closeWith(closeCodes.serverShutdown, 'server shutting down');
       return;
     }
     const { seq, databaseId, products, bank } = await this.#options.snapshot();
@@ -129,34 +232,48 @@ export class Gateway {
 
   async #answer(client: ClientConnection, data: RawData, isBinary: boolean): Promise<void> {
     const parsed = parseClientFrame(data, isBinary);
+    const reply = (message: ServerMessage) => this.#reply(client, parsed.ok ? parsed.message.type : invalidRequestType, message);
+    // Every frame counts, a malformed one too: a flood of garbage is a flood.
+    const refusal = await this.#options.services.rateLimits.takeRequest(client.id);
+    if (refusal !== null) {
+      const requestId = parsed.ok ? parsed.message.requestId : parsed.error.requestId;
+      reply(errorFrame(requestId, 'rate_limited', refusal.message, { retryAfterMs: refusal.retryAfterMs, limit: refusal.limit }));
+      return;
+    }
     if (!parsed.ok) {
-      client.send(parsed.error);
+      reply(parsed.error);
       return;
     }
     const { requestId } = parsed.message;
     if (this.#draining) {
-      client.send(errorFrame(requestId, 'server_busy', 'The server is shutting down; nothing was done. Send it again once reconnected.'));
+      reply(errorFrame(requestId, 'server_busy', 'The server is shutting down; nothing was done. Send it again once reconnected.'));
       return;
     }
     if (client.requestsInFlight >= clientRequestsInFlightMax) {
-      client.send(errorFrame(requestId, 'server_busy', `Too many requests in flight on this connection (at most ${clientRequestsInFlightMax}); wait for replies.`));
+      reply(errorFrame(requestId, 'server_busy', `Too many requests in flight on this connection (at most ${clientRequestsInFlightMax}); wait for replies.`));
       return;
     }
     client.requestsInFlight += 1;
     try {
-      client.send(await dispatch(client, parsed.message, this.#options.services));
+      reply(await dispatch(client, parsed.message, this.#options.services));
     } catch (error) {
-      client.send(this.#unexpectedErrorReply(requestId, error));
+      reply(this.#unexpectedErrorReply(client, requestId, error));
     } finally {
       client.requestsInFlight -= 1;
+      client.pauseReadingWhileBehind();
     }
   }
 
-  #unexpectedErrorReply(requestId: string, error: unknown) {
+  #reply(client: ClientConnection, type: string, message: ServerMessage): void {
+    this.#options.metrics?.requestAnswered(type, message);
+    client.send(message);
+  }
+
+  #unexpectedErrorReply(client: ClientConnection, requestId: string, error: unknown) {
     if (error instanceof StorageUnavailableError) {
       return errorFrame(requestId, 'server_busy', 'The server is shutting down; try again in a moment.');
     }
-    this.#options.log(`request ${requestId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    this.#options.logger.error({ err: error, requestId, connectionId: client.id }, 'request failed');
     return errorFrame(requestId, 'internal', 'Something went wrong on the server; the request may not have been applied.');
   }
 
@@ -168,11 +285,28 @@ export class Gateway {
   #checkHeartbeats(): void {
     for (const client of this.#clients) {
       if (!client.isAlive) {
-        client.socket.terminate();
+        client.closeWith(closeCodes.slowConsumer, `no answer to the heartbeat ping within ${this.#options.limits.serverHeartbeatIntervalMs} ms`);
+        this.#options.metrics?.slowClientDisconnected('heartbeat_timeout');
         continue;
       }
       client.isAlive = false;
       client.socket.ping();
+    }
+  }
+
+  /**
+   * When all clients' unread data together passes the budget, the clients holding the most (each
+   * over an equal share) are closed until it fits: one slow reader cannot take the memory every
+   * other tab needs, and many cannot exhaust the server.
+   */
+  #keepOutgoingBytesInBudget(): void {
+    let queuedBytes = 0;
+    for (const client of this.#clients) queuedBytes += client.socket.bufferedAmount;
+    if (queuedBytes <= this.#options.limits.outgoingBytesBudget) return;
+    const open = [...this.#clients].filter((client) => client.isOpen);
+    for (const client of overBudget(open, this.#options.limits.outgoingBytesBudget)) {
+      client.closeWith(closeCodes.slowConsumer, 'the server is short of memory for unread data and this client held the most');
+      this.#options.metrics?.slowClientDisconnected('outgoing_memory_budget');
     }
   }
 
@@ -187,4 +321,43 @@ export class Gateway {
     const text = Buffer.from(JSON.stringify(frame));
     for (const client of this.#clients) client.sendIfKeepingUp(text);
   }
+}
+
+/**
+ * The clients to close so the bytes queued to all of them fit the budget: those holding the most,
+ * each over an equal share. Clients already closing are left out by the caller: their bytes go
+ * within closeHandshakeTimeoutMs.
+ */
+export function overBudget<Client extends { socket: { bufferedAmount: number } }>(clients: readonly Client[], budgetBytes: number): Client[] {
+  let queuedBytes = 0;
+  for (const client of clients) queuedBytes += client.socket.bufferedAmount;
+  if (queuedBytes <= budgetBytes) return [];
+  const fairShare = budgetBytes / Math.max(1, clients.length);
+  const biggestFirst = clients.filter((client) => client.socket.bufferedAmount > fairShare).sort((a, b) => b.socket.bufferedAmount - a.socket.bufferedAmount);
+  const closing: Client[] = [];
+  for (const client of biggestFirst) {
+    if (queuedBytes <= budgetBytes) break;
+    queuedBytes -= client.socket.bufferedAmount;
+    closing.push(client);
+  }
+  return closing;
+}
+
+/** An HTTP answer to an upgrade that is not taken, so the browser or program sees why. */
+function refuseUpgrade(socket: Duplex, status: number, reason: string, retryAfterSeconds?: number): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = `${reason}\n`;
+  const headers = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
+    'Connection: close',
+    'Content-Type: text/plain; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...(retryAfterSeconds === undefined ? [] : [`Retry-After: ${retryAfterSeconds}`]),
+  ];
+  socket.end(`${headers.join('\r\n')}\r\n\r\n${body}`);
+  // A peer that never closes its side must not keep the socket.
+  setTimeout(() => socket.destroy(), closeHandshakeTimeoutMs).unref();
 }

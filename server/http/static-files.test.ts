@@ -78,6 +78,12 @@ describe('static files', () => {
     expect(await response.text()).toContain('<title>Tally</title>');
   });
 
+  it('lets the page connect only to its own origin (no ws: or wss: to any host)', async () => {
+    const policy = (await fetch(`${baseUrl}/`)).headers.get('content-security-policy') ?? '';
+    const connectSources = /connect-src ([^;]*)/.exec(policy)?.[1]?.trim().split(/\s+/);
+    expect(connectSources).toEqual(["'self'"]);
+  });
+
   it('caches hashed assets for a year', async () => {
     const response = await fetch(`${baseUrl}/assets/app-1234.js`);
     expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');

@@ -1,3 +1,12 @@
+import type Database from 'better-sqlite3';
+import { renumberAccounts } from './renumber-accounts.ts';
+
+/**
+ * SQL, or a function for what SQL alone cannot do (drawing random account numbers); each runs in
+ * the transaction that also counts it applied.
+ */
+export type Migration = string | ((database: Database.Database) => void);
+
 /**
  * Schema migrations, applied in order; the database's `user_version` counts those applied.
  * Never edit a migration that has shipped: add a new one.
@@ -5,7 +14,7 @@
  * Constraints restate the invariants so the database itself refuses a bug:
  * stock and quantities are never negative, versions start at 1.
  */
-export const migrations: readonly string[] = [
+export const migrations: readonly Migration[] = [
   `
   CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -151,5 +160,28 @@ export const migrations: readonly string[] = [
   -- Names this database, so a tab that resumes against another one (a new data folder) is told to
   -- take a fresh snapshot instead of applying positions that mean nothing here. 48 random bits.
   INSERT INTO meta (key, value) VALUES ('database_id', random() & 281474976710655);
+  `,
+  `
+  -- Readiness (/readyz): one row, rewritten through the unit of work, proves that a commit and its
+  -- sync still work. One row, so probing never grows the database.
+  CREATE TABLE health_probe (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    probed_at  TEXT    NOT NULL,
+    commit_seq INTEGER NOT NULL
+  ) STRICT;
+  INSERT INTO health_probe (id, probed_at, commit_seq) VALUES (1, '', 0);
+  `,
+  // Random account numbers with check digits (issue 16); see renumber-accounts.ts for what it keeps valid.
+  renumberAccounts,
+  `
+  -- Sessions end when unused too long and at an absolute age (edgeLimitDefaults in shared/limits.ts).
+  -- last_used_at: when a tab last held the session (marked once a sessionSweepIntervalMs).
+  -- A shopper row stays once its session ends (its orders name it): ended_at marks the end.
+  ALTER TABLE user_sessions ADD COLUMN last_used_at TEXT;
+  UPDATE user_sessions SET last_used_at = created_at;
+  ALTER TABLE shoppers ADD COLUMN last_used_at TEXT;
+  ALTER TABLE shoppers ADD COLUMN ended_at TEXT;
+  UPDATE shoppers SET last_used_at = created_at;
+  CREATE INDEX shoppers_open_by_last_use ON shoppers (last_used_at) WHERE ended_at IS NULL;
   `,
 ];

@@ -5,6 +5,7 @@ import type { OperationRunner } from '../storage/operation-runner.ts';
 import type { TallyContext } from '../storage/context.ts';
 import { type Committed, type Outcome, fail, succeed } from '../storage/unit-of-work.ts';
 import { hashSessionToken, newSessionToken } from '../users/session-tokens.ts';
+import { sessionEnded, type SessionLifetime } from '../users/session-expiry.ts';
 import { cartView, checkCartLine, currentQuantity, planCheckout } from './rules.ts';
 
 const productLockKey = (productId: number) => `product:${productId}`;
@@ -16,9 +17,11 @@ const shopperLockKey = (shopperId: number) => `shopper:${shopperId}`;
  */
 export class StoreOperations {
   readonly #runner: OperationRunner;
+  readonly #sessionLifetime: SessionLifetime;
 
-  constructor(runner: OperationRunner) {
+  constructor(runner: OperationRunner, sessionLifetime: SessionLifetime) {
     this.#runner = runner;
+    this.#sessionLifetime = sessionLifetime;
   }
 
   async snapshot(): Promise<{ seq: number; products: ProductView[] }> {
@@ -34,9 +37,13 @@ export class StoreOperations {
   }
 
   async resumeSession(sessionToken: string): Promise<Outcome<ResultOf<'session.resume'>>> {
-    return this.#runner.read(async ({ store }) => {
-      const shopper = await store.findShopperByTokenHash(hashSessionToken(sessionToken));
-      if (shopper === undefined) return fail('session_not_found', 'That session is unknown; start a new one.');
+    return this.#runner.read(async ({ store, now }) => {
+      const session = await store.findShopperSession(hashSessionToken(sessionToken));
+      if (session === undefined) return fail('session_not_found', 'That session is unknown; start a new one.');
+      if (session.ended || sessionEnded(session, now(), this.#sessionLifetime)) {
+        return fail('session_expired', 'That shopper session has expired; start a new one.');
+      }
+      const shopper = session.holder;
       return succeed({ shopper, cart: cartView(await store.cartLines(shopper.id)) });
     });
   }

@@ -1,4 +1,5 @@
 import type { OrderView, ProductView, ShopperView } from '../../shared/protocol.ts';
+import type { SessionTimes } from '../users/session-expiry.ts';
 
 /** A cart line joined with the product's current price, name and stock. */
 export interface CartLineRow {
@@ -44,7 +45,12 @@ export interface StoreRepository {
   takeStock(productId: number, quantity: number, commitSeq: number): Promise<ProductView>;
 
   createShopper(name: string, address: string, tokenHash: Buffer, createdAt: string): Promise<ShopperView>;
-  findShopperByTokenHash(tokenHash: Buffer): Promise<ShopperView | undefined>;
+  /** `ended`: the session expired (the row stays, for its orders). */
+  findShopperSession(tokenHash: Buffer): Promise<(SessionTimes<ShopperView> & { ended: boolean }) | undefined>;
+  /** Marks these shoppers' sessions used at `usedAt`, those open and created after `createdAfter`; answers the ones it marked. */
+  markShoppersUsed(shopperIds: readonly number[], usedAt: string, createdAfter: string): Promise<number[]>;
+  /** Ends sessions last used before `unusedSince` or created at or before `createdBy`, emptying their carts; answers how many. */
+  endExpiredShoppers(unusedSince: string, createdBy: string, endedAt: string): Promise<number>;
 
   cartLines(shopperId: number): Promise<CartLineRow[]>;
   /** Sets a line's quantity; 0 removes the line. */

@@ -7,6 +7,7 @@ import { type Committed, type Outcome, fail, succeed } from '../storage/unit-of-
 import { decoyCredentials, hashPassword, verifyPassword } from './passwords.ts';
 import { hashSessionToken, newSessionToken } from './session-tokens.ts';
 import { userSessionsMax } from '../../shared/limits.ts';
+import { sessionEnded, type SessionLifetime } from './session-expiry.ts';
 
 export const auditorUsername = 'auditor';
 
@@ -16,9 +17,11 @@ export const auditorUsername = 'auditor';
  */
 export class UserOperations {
   readonly #runner: OperationRunner;
+  readonly #sessionLifetime: SessionLifetime;
 
-  constructor(runner: OperationRunner) {
+  constructor(runner: OperationRunner, sessionLifetime: SessionLifetime) {
     this.#runner = runner;
+    this.#sessionLifetime = sessionLifetime;
   }
 
   async register(username: string, password: string): Promise<Committed<ResultOf<'auth.register'>>> {
@@ -49,16 +52,20 @@ export class UserOperations {
   }
 
   resume(sessionToken: string): Promise<Outcome<ResultOf<'auth.resume'>>> {
-    return this.#runner.read(async ({ bank }) => {
-      const user = await bank.findUserBySession(hashSessionToken(sessionToken));
-      if (user === undefined) return fail('session_not_found', 'That session is unknown or was signed out; sign in again.');
+    return this.#runner.read(async ({ bank, now }) => {
+      const session = await bank.findUserSession(hashSessionToken(sessionToken));
+      if (session === undefined) return fail('session_not_found', 'That session is unknown or was signed out; sign in again.');
+      if (sessionEnded(session, now(), this.#sessionLifetime)) return fail('session_expired', 'That session has expired; sign in again.');
+      const user = session.holder;
       return succeed({ user, accounts: await ownAccounts(bank, user) });
     });
   }
 
-  signOut(sessionToken: string): Promise<Committed<ResultOf<'auth.signOut'>>> {
+  /** Ends this session, or with `everywhere` every session of its user. */
+  signOut(sessionToken: string, user: UserView, everywhere: boolean): Promise<Committed<ResultOf<'auth.signOut'>>> {
     return this.#runner.run([], async ({ bank }) => {
-      await bank.deleteSession(hashSessionToken(sessionToken));
+      if (everywhere) await bank.deleteUserSessions(user.id);
+      else await bank.deleteSession(hashSessionToken(sessionToken));
       return succeed({});
     });
   }

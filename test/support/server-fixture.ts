@@ -1,12 +1,12 @@
 import { afterEach } from 'vitest';
 import type { NewProduct } from '../../server/store/store-repository.ts';
 import { TestClient } from './test-client.ts';
-import { startTestServer, type TestServer } from './test-server.ts';
+import { startTestServer, type TestServer, type TestServerSettings } from './test-server.ts';
 
 export interface ServerFixture {
   /** The server the running test started. */
   readonly server: TestServer;
-  start(products?: readonly NewProduct[]): Promise<TestServer>;
+  start(products?: readonly NewProduct[], settings?: TestServerSettings): Promise<TestServer>;
   /** Opens `count` clients to the server; they are closed after the test. */
   connect(count: number): Promise<TestClient[]>;
   /** Closes these clients after the test, too. */
@@ -29,8 +29,8 @@ export function useTestServer(): ServerFixture {
       if (current === undefined) throw new Error('start the test server first');
       return current;
     },
-    async start(products) {
-      current = await startTestServer(products);
+    async start(products, settings) {
+      current = await startTestServer(products, settings);
       return current;
     },
     async connect(count) {

@@ -50,7 +50,11 @@ export class TestClient {
   }
 
   /** `requestIdPrefix` lets a test find this client's requests in the ledger; by default it is random. */
-  static async connect(webSocketUrl: string, requestIdPrefix = `t${randomKeyPrefix().slice(0, 10)}`): Promise<TestClient> {
+  static async connect(
+    webSocketUrl: string,
+    requestIdPrefix = `t${randomKeyPrefix().slice(0, 10)}`,
+    socketOptions: WebSocket.ClientOptions = {},
+  ): Promise<TestClient> {
     let socket: WebSocket | undefined;
     let testClient: TestClient | undefined;
     const client = new ProtocolClient({
@@ -59,7 +63,7 @@ export class TestClient {
       pingIntervalMs: null,
       keys: new RequestKeys(requestIdPrefix),
       createSocket: (url) => {
-        socket = new WebSocket(url, { perMessageDeflate: false });
+        socket = new WebSocket(url, { perMessageDeflate: false, ...socketOptions });
         return socket as unknown as SocketLike;
       },
     });

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startTallyServer, type TallyServer } from '../../server/app.ts';
 import type { NewProduct } from '../../server/store/store-repository.ts';
+import { loopbackLoadTestLimits, type EdgeLimits } from '../../shared/limits.ts';
+import { silentLogger, type TallyLogger } from '../../server/operations/logger.ts';
 
 export interface TestServer extends TallyServer {
   directory: string;
@@ -21,7 +23,15 @@ export function product(name: string, stock: number, priceCents = 1000): NewProd
 /** A real Tally server on an ephemeral port with its own database file and catalog. */
 export const testAuditorPassword = 'auditor-test-password';
 
-export async function startTestServer(products: readonly NewProduct[] = [product('Anything', 1)]): Promise<TestServer> {
+export interface TestServerSettings {
+  /** Edge limits; by default loopbackLoadTestLimits, since every test client shares 127.0.0.1. */
+  limits?: Partial<EdgeLimits>;
+  allowedOrigins?: readonly string[];
+  /** Silent unless a test wants to read the logs. */
+  logger?: TallyLogger;
+}
+
+export async function startTestServer(products: readonly NewProduct[] = [product('Anything', 1)], settings: TestServerSettings = {}): Promise<TestServer> {
   const directory = mkdtempSync(join(tmpdir(), 'tally-test-'));
   const catalogPath = join(directory, 'catalog.json');
   writeFileSync(catalogPath, JSON.stringify({ products }));
@@ -33,7 +43,9 @@ export async function startTestServer(products: readonly NewProduct[] = [product
     catalogPath,
     webRoot: join(directory, 'web'),
     auditorPassword: testAuditorPassword,
-    log: () => {},
+    limits: settings.limits ?? loopbackLoadTestLimits,
+    ...(settings.allowedOrigins === undefined ? {} : { allowedOrigins: settings.allowedOrigins }),
+    logger: settings.logger ?? silentLogger(),
   });
   return {
     ...server,

@@ -1,12 +1,13 @@
 import type { AccountKind, TransactionKind, TransactionView, UserView } from '../../../shared/protocol.ts';
+import { accountNumberDrawAttemptsMax } from '../../../shared/limits.ts';
+import { type AccountNumberDraw, drawAccountNumber } from '../../bank/account-number-draw.ts';
 import type { BankRepository, HistoryFilter, LedgerFindings, LedgerTotals, RecordedMovement, StoredCredentials } from '../../bank/bank-repository.ts';
 import { type AccountState, type LedgerAccountKind, type MovementPlan, type MovementTotals, balanceAfter, movementTotalsEffect } from '../../bank/rules.ts';
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from '../database.ts';
+import type { SessionTimes } from '../../users/session-expiry.ts';
 
 const cashAccountId = 1;
-/** Customer account numbers are this plus the row id: 8 digits, never reused. */
-const accountNumberBase = 10_000_000;
 
 interface AccountRow {
   id: number;
@@ -62,35 +63,44 @@ export class SqliteBankRepository implements BankRepository {
   readonly #statements;
   /** History queries vary with their filters; each shape is prepared once. */
   readonly #preparedByText = new Map<string, Database.Statement<Array<string | number>, unknown>>();
+  readonly #drawAccountNumber: AccountNumberDraw;
 
-  constructor(database: SqliteDatabase) {
+  /** `drawNumber`: where new account numbers come from (tests pass one that collides on purpose). */
+  constructor(database: SqliteDatabase, drawNumber: AccountNumberDraw = drawAccountNumber) {
     this.#database = database;
+    this.#drawAccountNumber = drawNumber;
     this.#statements = {
-      createUser: database.prepare<[string, Buffer, Buffer, string, string], { id: number }>(
+      createUser: database.prepare<[string, Buffer, Buffer, string, string], UserView>(
         `INSERT INTO users (username, password_hash, password_salt, role, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (username) DO NOTHING RETURNING id`,
+         ON CONFLICT (username) DO NOTHING RETURNING id, username, role`,
       ),
       findCredentials: database.prepare<[string], { id: number; username: string; role: UserView['role']; password_hash: Buffer; password_salt: Buffer }>(
         'SELECT id, username, role, password_hash, password_salt FROM users WHERE username = ?',
       ),
       hasAuditor: database.prepare<[], { found: number }>("SELECT EXISTS (SELECT 1 FROM users WHERE role = 'auditor') AS found"),
-      createSession: database.prepare('INSERT INTO user_sessions (token_hash, user_id, created_at) VALUES (?, ?, ?)'),
+      createSession: database.prepare('INSERT INTO user_sessions (token_hash, user_id, created_at, last_used_at) VALUES (?, ?, ?, ?)'),
       endOldestSessions: database.prepare<[number, number, number]>(
         `DELETE FROM user_sessions WHERE user_id = ? AND rowid NOT IN
            (SELECT rowid FROM user_sessions WHERE user_id = ? ORDER BY rowid DESC LIMIT ?)`,
       ),
-      findUserBySession: database.prepare<[Buffer], UserView>(
-        'SELECT u.id, u.username, u.role FROM user_sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?',
+      findUserSession: database.prepare<[Buffer], UserView & { createdAt: string; lastUsedAt: string }>(
+        `SELECT u.id, u.username, u.role, s.created_at AS createdAt, s.last_used_at AS lastUsedAt
+         FROM user_sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`,
       ),
+      markSessionUsed: database.prepare<[string, Buffer, string]>(
+        'UPDATE user_sessions SET last_used_at = ? WHERE token_hash = ? AND created_at > ?',
+      ),
+      deleteExpiredSessions: database.prepare<[string, string]>('DELETE FROM user_sessions WHERE last_used_at < ? OR created_at <= ?'),
       deleteSession: database.prepare('DELETE FROM user_sessions WHERE token_hash = ?'),
+      deleteUserSessions: database.prepare('DELETE FROM user_sessions WHERE user_id = ?'),
       accountById: database.prepare<[number], AccountRow>(`SELECT ${accountColumns} WHERE a.id = ?`),
       accountByNumber: database.prepare<[string], AccountRow>(`SELECT ${accountColumns} WHERE a.number = ?`),
       countAccounts: database.prepare<[number], { count: number }>('SELECT COUNT(*) AS count FROM accounts WHERE owner_user_id = ?'),
+      // A drawn number someone already holds inserts nothing (and answers no row): draw again.
       insertAccount: database.prepare<[string, string, number, string, number], { id: number }>(
         `INSERT INTO accounts (number, kind, owner_user_id, balance_cents, version, opened_at, changed_seq)
-         VALUES (?, ?, ?, 0, 1, ?, ?) RETURNING id`,
+         VALUES (?, ?, ?, 0, 1, ?, ?) ON CONFLICT (number) DO NOTHING RETURNING id`,
       ),
-      numberAccount: database.prepare('UPDATE accounts SET number = ? WHERE id = ?'),
       listAccounts: database.prepare<[number], AccountRow>(`SELECT ${accountColumns} WHERE a.owner_user_id = ? ORDER BY a.id`),
       listCustomers: database.prepare<[string, number], UserView>(
         "SELECT id, username, role FROM users WHERE role = 'customer' AND username > ? ORDER BY username LIMIT ?",
@@ -145,8 +155,8 @@ export class SqliteBankRepository implements BankRepository {
   }
 
   async createUser(username: string, passwordHash: Buffer, passwordSalt: Buffer, role: UserView['role'], createdAt: string): Promise<UserView | undefined> {
-    const row = this.#statements.createUser.get(username, passwordHash, passwordSalt, role, createdAt);
-    return row === undefined ? undefined : { id: row.id, username, role };
+    // The stored row, not the arguments: a reply never confirms other text than the database holds.
+    return this.#statements.createUser.get(username, passwordHash, passwordSalt, role, createdAt);
   }
 
   async findCredentials(username: string): Promise<StoredCredentials | undefined> {
@@ -160,16 +170,31 @@ export class SqliteBankRepository implements BankRepository {
   }
 
   async createSession(tokenHash: Buffer, userId: number, createdAt: string, sessionsMax: number): Promise<void> {
-    this.#statements.createSession.run(tokenHash, userId, createdAt);
+    this.#statements.createSession.run(tokenHash, userId, createdAt, createdAt);
     this.#statements.endOldestSessions.run(userId, userId, sessionsMax);
   }
 
-  async findUserBySession(tokenHash: Buffer): Promise<UserView | undefined> {
-    return this.#statements.findUserBySession.get(tokenHash);
+  async findUserSession(tokenHash: Buffer): Promise<SessionTimes<UserView> | undefined> {
+    const row = this.#statements.findUserSession.get(tokenHash);
+    if (row === undefined) return undefined;
+    const { createdAt, lastUsedAt, ...user } = row;
+    return { holder: user, createdAt, lastUsedAt };
+  }
+
+  async markSessionsUsed(tokenHashes: readonly Buffer[], usedAt: string, createdAfter: string): Promise<Buffer[]> {
+    return tokenHashes.filter((tokenHash) => this.#statements.markSessionUsed.run(usedAt, tokenHash, createdAfter).changes === 1);
+  }
+
+  async deleteExpiredSessions(unusedSince: string, createdBy: string): Promise<number> {
+    return this.#statements.deleteExpiredSessions.run(unusedSince, createdBy).changes;
   }
 
   async deleteSession(tokenHash: Buffer): Promise<void> {
     this.#statements.deleteSession.run(tokenHash);
+  }
+
+  async deleteUserSessions(userId: number): Promise<void> {
+    this.#statements.deleteUserSessions.run(userId);
   }
 
   async cashAccount(): Promise<AccountState> {
@@ -186,10 +211,11 @@ export class SqliteBankRepository implements BankRepository {
   }
 
   async openAccount(kind: AccountKind, ownerUserId: number, openedAt: string, commitSeq: number): Promise<AccountState> {
-    const placeholder = `pending-${ownerUserId}-${openedAt}`;
-    const { id } = this.#statements.insertAccount.get(placeholder, kind, ownerUserId, openedAt, commitSeq)!;
-    this.#statements.numberAccount.run(String(accountNumberBase + id), id);
-    return accountState(this.#statements.accountById.get(id)!);
+    for (let draw = 1; draw <= accountNumberDrawAttemptsMax; draw += 1) {
+      const inserted = this.#statements.insertAccount.get(this.#drawAccountNumber(), kind, ownerUserId, openedAt, commitSeq);
+      if (inserted !== undefined) return accountState(this.#statements.accountById.get(inserted.id)!);
+    }
+    throw new Error(`every one of ${accountNumberDrawAttemptsMax} drawn account numbers is taken`);
   }
 
   async listAccounts(ownerUserId: number): Promise<AccountState[]> {

@@ -1,6 +1,7 @@
 import type { OrderView, ProductView, ShopperView } from '../../../shared/protocol.ts';
 import type { CartLineRow, NewOrder, NewProduct, StoreRepository } from '../../store/store-repository.ts';
 import type { SqliteDatabase } from '../database.ts';
+import type { SessionTimes } from '../../users/session-expiry.ts';
 
 interface ProductRow {
   id: number;
@@ -59,11 +60,17 @@ export class SqliteStoreRepository implements StoreRepository {
          WHERE id = @productId AND stock >= @quantity RETURNING *`,
       ),
       productsChangedSince: database.prepare<[number], ProductRow>('SELECT * FROM products WHERE changed_seq > ? ORDER BY id'),
-      createShopper: database.prepare<[string, string, Buffer, string], { id: number }>(
-        'INSERT INTO shoppers (name, address, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id',
+      createShopper: database.prepare<[string, string, Buffer, string, string], ShopperView>(
+        'INSERT INTO shoppers (name, address, token_hash, created_at, last_used_at) VALUES (?, ?, ?, ?, ?) RETURNING id, name, address',
       ),
-      findShopper: database.prepare<[Buffer], ShopperView>(
-        'SELECT id, name, address FROM shoppers WHERE token_hash = ?',
+      findShopperSession: database.prepare<[Buffer], ShopperView & { createdAt: string; lastUsedAt: string; endedAt: string | null }>(
+        'SELECT id, name, address, created_at AS createdAt, last_used_at AS lastUsedAt, ended_at AS endedAt FROM shoppers WHERE token_hash = ?',
+      ),
+      markShopperUsed: database.prepare<[string, number, string]>(
+        'UPDATE shoppers SET last_used_at = ? WHERE id = ? AND ended_at IS NULL AND created_at > ?',
+      ),
+      endExpiredShoppers: database.prepare<[string, string, string], { id: number }>(
+        'UPDATE shoppers SET ended_at = ? WHERE ended_at IS NULL AND (last_used_at < ? OR created_at <= ?) RETURNING id',
       ),
       cartLines: database.prepare<[number], CartLineRow>(
         `SELECT c.product_id AS productId, p.name AS name, p.price_cents AS unitPriceCents,
@@ -119,13 +126,26 @@ export class SqliteStoreRepository implements StoreRepository {
     return productView(row);
   }
 
+  /** Answers with the shopper as stored, so a reply can never confirm other text than the database holds. */
   async createShopper(name: string, address: string, tokenHash: Buffer, createdAt: string): Promise<ShopperView> {
-    const { id } = this.#statements.createShopper.get(name, address, tokenHash, createdAt)!;
-    return { id, name, address };
+    return this.#statements.createShopper.get(name, address, tokenHash, createdAt, createdAt)!;
   }
 
-  async findShopperByTokenHash(tokenHash: Buffer): Promise<ShopperView | undefined> {
-    return this.#statements.findShopper.get(tokenHash);
+  async findShopperSession(tokenHash: Buffer): Promise<(SessionTimes<ShopperView> & { ended: boolean }) | undefined> {
+    const row = this.#statements.findShopperSession.get(tokenHash);
+    if (row === undefined) return undefined;
+    const { createdAt, lastUsedAt, endedAt, ...shopper } = row;
+    return { holder: shopper, createdAt, lastUsedAt, ended: endedAt !== null };
+  }
+
+  async markShoppersUsed(shopperIds: readonly number[], usedAt: string, createdAfter: string): Promise<number[]> {
+    return shopperIds.filter((shopperId) => this.#statements.markShopperUsed.run(usedAt, shopperId, createdAfter).changes === 1);
+  }
+
+  async endExpiredShoppers(unusedSince: string, createdBy: string, endedAt: string): Promise<number> {
+    const ended = this.#statements.endExpiredShoppers.all(endedAt, unusedSince, createdBy);
+    for (const { id } of ended) this.#statements.clearCart.run(id);
+    return ended.length;
   }
 
   async cartLines(shopperId: number): Promise<CartLineRow[]> {

@@ -22,7 +22,8 @@ export type MoneyOutcome =
 export interface BankActions {
   register: (username: string, password: string) => Promise<void>;
   signIn: (username: string, password: string) => Promise<void>;
-  signOut: () => Promise<void>;
+  /** `everywhere`: every tab, device and script signed in as this user, not only this tab. */
+  signOut: (everywhere?: boolean) => Promise<void>;
   openAccount: (kind: AccountKind, amountCents: number, progress?: MoneyProgress) => Promise<MoneyOutcome>;
   deposit: (accountNumber: string, amountCents: number, progress?: MoneyProgress) => Promise<MoneyOutcome>;
   withdraw: (accountNumber: string, amountCents: number, progress?: MoneyProgress) => Promise<MoneyOutcome>;
@@ -114,9 +115,9 @@ export function createBankActions(sync: SessionSync, store: TallyStore, simulati
   return {
     register: (username, password) => sync.signInUser('auth.register', username, password),
     signIn: (username, password) => sync.signInUser('auth.signIn', username, password),
-    signOut: async () => {
+    signOut: async (everywhere) => {
       simulation.stop();
-      await sync.signOutUser();
+      await sync.signOutUser(everywhere);
     },
     openAccount: (kind, amountCents, progress) => money('bank.openAccount', { kind, amountCents }, progress),
     deposit: (accountNumber, amountCents, progress) => money('bank.deposit', { accountNumber, amountCents }, progress),

@@ -21,7 +21,7 @@ import { memorySessionTokenStorage, type SessionTokenStorage } from './session-t
 export const liveChangesFlushSpacingMs = 100;
 
 /** Errors on `session.resume` and `auth.resume` that mean the stored token is useless: forget it and ask again. */
-const forgetTokenCodes: ReadonlySet<string> = new Set(['session_not_found', 'invalid_message']);
+const forgetTokenCodes: ReadonlySet<string> = new Set(['session_not_found', 'session_expired', 'invalid_message']);
 
 export interface TabConnectionOptions {
   /** e.g. ws://127.0.0.1:9000/ws */
@@ -154,9 +154,9 @@ export class SessionSync {
    * Ends the bank session on the server and forgets it here. The tab forgets the token even when the
    * server cannot be told (offline): the person asked to be signed out of this tab.
    */
-  async signOutUser(): Promise<void> {
+  async signOutUser(everywhere = false): Promise<void> {
     try {
-      await this.client.expectResult('auth.signOut', {});
+      await this.client.expectResult('auth.signOut', everywhere ? { everywhere } : {});
     } finally {
       this.#userTokens.forget();
       this.#forgetUser();

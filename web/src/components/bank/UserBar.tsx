@@ -10,10 +10,10 @@ export function UserBar() {
   const [signingOut, setSigningOut] = useState(false);
   if (user.username === undefined) return null;
 
-  async function signOut() {
+  async function signOut(everywhere: boolean) {
     setSigningOut(true);
     try {
-      await actions.signOut();
+      await actions.signOut(everywhere);
     } catch (error) {
       // The tab forgot the session whatever the server said; nothing more to tell the person.
       console.warn('Tally: the server could not be told about the sign-out', error);
@@ -29,8 +29,17 @@ export function UserBar() {
         Signed in as <strong>{user.username}</strong>
         {user.role === 'auditor' && <span className="pill pill--auditor">Auditor</span>}
       </p>
-      <button type="button" className="button button--ghost button--small" disabled={signingOut} onClick={() => void signOut()}>
+      <button type="button" className="button button--ghost button--small" disabled={signingOut} onClick={() => void signOut(false)}>
         Sign out
+      </button>
+      <button
+        type="button"
+        className="button button--ghost button--small"
+        disabled={signingOut}
+        title="Ends every session of this user: other tabs, devices and scripts"
+        onClick={() => void signOut(true)}
+      >
+        Sign out everywhere
       </button>
     </div>
   );
