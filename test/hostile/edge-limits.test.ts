@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { closeCodes } from '../../shared/protocol.ts';
-import { edgeLimitDefaults } from '../../shared/limits.ts';
+import { edgeLimitDefaults, frameBytesMax, socketErrorLogLinesPerMinuteMax } from '../../shared/limits.ts';
+import { capturingLogger } from '../support/log-capture.ts';
 import { registerUser, testPassword } from '../support/bank-fixtures.ts';
 import { useTestServer } from '../support/server-fixture.ts';
 import { TestClient } from '../support/test-client.ts';
@@ -231,5 +232,25 @@ describe('signing out', () => {
       const resumed = await later!.request('auth.resume', { sessionToken });
       expect(resumed.ok ? 'ok' : resumed.error.code).toBe('session_not_found');
     }
+  });
+});
+
+describe('the log', () => {
+  it('takes at most socketErrorLogLinesPerMinuteMax socket errors a minute, however many clients cause them', async () => {
+    const { logger, capture } = capturingLogger();
+    const server = await fixture.start(undefined, { logger });
+    const oversize = 'x'.repeat(frameBytesMax + 1);
+    const attempts = socketErrorLogLinesPerMinuteMax * 3;
+    for (let attempt = 0; attempt < attempts; attempt += 1) {
+      const result = await upgrade(server.webSocketUrl);
+      if (!('socket' in result)) throw new Error(`upgrade refused: ${result.status}`);
+      const closed = new Promise<number>((resolve) => result.socket.once('close', (code) => resolve(code)));
+      result.socket.send(oversize);
+      expect(await closed).toBe(1009);
+    }
+    const socketErrorLines = capture.entries().filter((entry) => String(entry.msg).includes('socket error'));
+    expect(socketErrorLines.length).toBeGreaterThan(0);
+    expect(socketErrorLines.length).toBeLessThanOrEqual(socketErrorLogLinesPerMinuteMax);
+    await expectStillServes(server);
   });
 });
