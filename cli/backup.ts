@@ -1,7 +1,6 @@
 /** `npm run backup -- <file>`: an online, checked backup of Tally's database while the server runs. */
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { defaults } from '../server/config.ts';
+import { parseDatabaseFileArguments } from './database-file-arguments.ts';
 import { BackupError, backupDatabase, type BackupReport } from './backup-database.ts';
 import { UsageError, exitCodes } from './usage-error.ts';
 
@@ -23,32 +22,6 @@ Restore: stop the server; npm run restore -- <file> [--database <path>] [--force
 Exit code: 0 written and checked; 1 failed (nothing left at <file>); 2 usage error.
 `;
 
-interface BackupArguments {
-  help: boolean;
-  destinationPath: string;
-  databasePath: string;
-  force: boolean;
-}
-
-function parseBackupArguments(argv: readonly string[], env: NodeJS.ProcessEnv): BackupArguments {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: { database: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) return { help: true, destinationPath: '', databasePath: '', force: false };
-  if (positionals.length !== 1) throw new UsageError(`give exactly one backup file, got ${positionals.length}`);
-  const databasePath = values.database ?? (env.DATABASE_PATH || defaults.databasePath);
-  return { help: false, destinationPath: resolve(positionals[0]!), databasePath: resolve(databasePath), force: values.force === true };
-}
-
 function describeBackup(databasePath: string, report: BackupReport): string {
   const { ledger } = report;
   return [
@@ -62,12 +35,12 @@ function describeBackup(databasePath: string, report: BackupReport): string {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const options = parseBackupArguments(argv, process.env);
+  const options = parseDatabaseFileArguments(argv, process.env);
   if (options.help) {
     process.stdout.write(backupHelpText);
     return exitCodes.ok;
   }
-  const report = await backupDatabase(options);
+  const report = await backupDatabase({ destinationPath: options.filePath, databasePath: options.databasePath, force: options.force });
   process.stdout.write(describeBackup(options.databasePath, report));
   return exitCodes.ok;
 }

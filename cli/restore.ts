@@ -1,7 +1,6 @@
 /** `npm run restore -- <backup-file>`: puts a checked backup in place of Tally's database, with the server stopped. */
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { defaults } from '../server/config.ts';
+import { parseDatabaseFileArguments } from './database-file-arguments.ts';
 import { RestoreError, restoreDatabase, type RestoreReport } from './restore-database.ts';
 import { UsageError, exitCodes } from './usage-error.ts';
 
@@ -23,32 +22,6 @@ open tab takes a fresh snapshot instead of resuming); only then does it replace 
 Exit code: 0 restored; 1 refused or failed (the database was not replaced); 2 usage error.
 `;
 
-interface RestoreArguments {
-  help: boolean;
-  backupPath: string;
-  databasePath: string;
-  force: boolean;
-}
-
-function parseRestoreArguments(argv: readonly string[], env: NodeJS.ProcessEnv): RestoreArguments {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: { database: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) return { help: true, backupPath: '', databasePath: '', force: false };
-  if (positionals.length !== 1) throw new UsageError(`give exactly one backup file, got ${positionals.length}`);
-  const databasePath = values.database ?? (env.DATABASE_PATH || defaults.databasePath);
-  return { help: false, backupPath: resolve(positionals[0]!), databasePath: resolve(databasePath), force: values.force === true };
-}
-
 function describeRestore(backupPath: string, report: RestoreReport): string {
   const { ledger } = report;
   const replaced = report.replaced
@@ -66,13 +39,13 @@ function describeRestore(backupPath: string, report: RestoreReport): string {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const options = parseRestoreArguments(argv, process.env);
+  const options = parseDatabaseFileArguments(argv, process.env);
   if (options.help) {
     process.stdout.write(restoreHelpText);
     return exitCodes.ok;
   }
-  const report = await restoreDatabase(options);
-  process.stdout.write(describeRestore(options.backupPath, report));
+  const report = await restoreDatabase({ backupPath: options.filePath, databasePath: options.databasePath, force: options.force });
+  process.stdout.write(describeRestore(options.filePath, report));
   return exitCodes.ok;
 }
 

@@ -1,0 +1,33 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaults } from '../server/config.ts';
+import { UsageError } from './usage-error.ts';
+
+/** `npm run backup` and `npm run restore`: one file, the server's database, and whether to replace. */
+export interface DatabaseFileArguments {
+  help: boolean;
+  /** The one file named: the backup to write, or the backup to restore. */
+  filePath: string;
+  /** `--database`, else DATABASE_PATH, else the server's default, as the server finds it. */
+  databasePath: string;
+  force: boolean;
+}
+
+export function parseDatabaseFileArguments(argv: readonly string[], env: NodeJS.ProcessEnv): DatabaseFileArguments {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: { database: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) return { help: true, filePath: '', databasePath: '', force: false };
+  if (positionals.length !== 1) throw new UsageError(`give exactly one backup file, got ${positionals.length}`);
+  const databasePath = values.database ?? (env.DATABASE_PATH || defaults.databasePath);
+  return { help: false, filePath: resolve(positionals[0]!), databasePath: resolve(databasePath), force: values.force === true };
+}
