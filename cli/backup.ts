@@ -1,8 +1,7 @@
 /** `npm run backup -- <file>`: an online, checked backup of Tally's database while the server runs. */
 import { defaults } from '../server/config.ts';
-import { parseDatabaseFileArguments } from './database-file-arguments.ts';
+import { runDatabaseFileCommand } from './database-file-command.ts';
 import { BackupError, backupDatabase, type BackupReport } from './backup-database.ts';
-import { UsageError, exitCodes } from './usage-error.ts';
 
 const backupHelpText = `Tally backup: a consistent copy of the database, taken while the server runs.
 
@@ -34,28 +33,16 @@ function describeBackup(databasePath: string, report: BackupReport): string {
   ].join('\n');
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const options = parseDatabaseFileArguments(argv, process.env);
-  if (options.help) {
-    process.stdout.write(backupHelpText);
-    return exitCodes.ok;
-  }
-  const report = await backupDatabase({ destinationPath: options.filePath, databasePath: options.databasePath, force: options.force });
-  process.stdout.write(describeBackup(options.databasePath, report));
-  return exitCodes.ok;
-}
-
-main(process.argv.slice(2)).then(
-  (exitCode) => {
-    process.exitCode = exitCode;
+void runDatabaseFileCommand(
+  {
+    helpText: backupHelpText,
+    run: async (options) => {
+      const report = await backupDatabase({ destinationPath: options.filePath, databasePath: options.databasePath, force: options.force });
+      return describeBackup(options.databasePath, report);
+    },
+    describeFailure: (error) => (error instanceof BackupError ? error.message : null),
+    failurePrefix: 'backup failed',
   },
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n\n${backupHelpText}`);
-      process.exitCode = exitCodes.usage;
-      return;
-    }
-    process.stderr.write(`backup failed: ${error instanceof BackupError ? error.message : String(error)}\n`);
-    process.exitCode = exitCodes.failed;
-  },
+  process.argv.slice(2),
+  process.env,
 );

@@ -1,8 +1,7 @@
 /** `npm run restore -- <backup-file>`: puts a checked backup in place of Tally's database, with the server stopped. */
 import { defaults } from '../server/config.ts';
-import { parseDatabaseFileArguments } from './database-file-arguments.ts';
+import { runDatabaseFileCommand } from './database-file-command.ts';
 import { RestoreError, restoreDatabase, type RestoreReport } from './restore-database.ts';
-import { UsageError, exitCodes } from './usage-error.ts';
 
 const restoreHelpText = `Tally restore: a backup becomes the server's database. Stop the server first.
 
@@ -38,29 +37,16 @@ function describeRestore(backupPath: string, report: RestoreReport): string {
   ].join('\n');
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const options = parseDatabaseFileArguments(argv, process.env);
-  if (options.help) {
-    process.stdout.write(restoreHelpText);
-    return exitCodes.ok;
-  }
-  const report = await restoreDatabase({ backupPath: options.filePath, databasePath: options.databasePath, force: options.force });
-  process.stdout.write(describeRestore(options.filePath, report));
-  return exitCodes.ok;
-}
-
-main(process.argv.slice(2)).then(
-  (exitCode) => {
-    process.exitCode = exitCode;
+void runDatabaseFileCommand(
+  {
+    helpText: restoreHelpText,
+    run: async (options) => {
+      const report = await restoreDatabase({ backupPath: options.filePath, databasePath: options.databasePath, force: options.force });
+      return describeRestore(options.filePath, report);
+    },
+    describeFailure: (error) => (error instanceof RestoreError ? `${error.message}; nothing was changed` : null),
+    failurePrefix: 'restore failed',
   },
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n\n${restoreHelpText}`);
-      process.exitCode = exitCodes.usage;
-      return;
-    }
-    const reason = error instanceof RestoreError ? `${error.message}; nothing was changed` : String(error);
-    process.stderr.write(`restore failed: ${reason}\n`);
-    process.exitCode = exitCodes.failed;
-  },
+  process.argv.slice(2),
+  process.env,
 );
