@@ -21,7 +21,7 @@ import { cartLinesMax, lineQuantityMax, loopbackLoadTestLimits } from '../shared
 import type { ErrorMessage } from '../shared/protocol.ts';
 import { ProtocolClient, type SocketLike } from '../shared/client/protocol-client.ts';
 import { startTallyServer } from '../server/app.ts';
-import { silentLogger } from '../server/operations/logger.ts';
+import { silentLogger } from '../server/observability/logger.ts';
 import { seedStockMax } from '../server/store/catalog-seed.ts';
 
 const productCount = 64;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTallyServer } from '../server/app.ts';
-import { silentLogger } from '../server/operations/logger.ts';
+import { silentLogger } from '../server/observability/logger.ts';
 import type { ProtocolClient } from '../shared/client/protocol-client.ts';
 import { openLeanClient } from './lean-client.ts';
 import { loopbackLoadTestLimits } from '../shared/limits.ts';

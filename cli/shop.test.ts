@@ -12,7 +12,7 @@ import { TestClient } from '../test/support/test-client.ts';
 import { product, startTestServer, type TestServer } from '../test/support/test-server.ts';
 import type { ScriptRun } from './test-support.ts';
 import { loopbackLoadTestLimits } from '../shared/limits.ts';
-import { silentLogger } from '../server/operations/logger.ts';
+import { silentLogger } from '../server/observability/logger.ts';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 

@@ -21,10 +21,10 @@ import { edgeLimitDefaults, type EdgeLimits } from '../shared/limits.ts';
 import { EdgeRateLimits } from './gateway/rate-limits.ts';
 import { shopperSessionLifetime, userSessionLifetime } from './users/session-expiry.ts';
 import { sweepSessions } from './users/session-sweeper.ts';
-import { createLogger, type TallyLogger } from './operations/logger.ts';
-import { TallyMetrics } from './operations/metrics.ts';
-import { withOperationsRoutes } from './operations/operations-routes.ts';
-import { ReadinessProbe, writeHealthProbe } from './operations/readiness.ts';
+import { createLogger, type TallyLogger } from './observability/logger.ts';
+import { TallyMetrics } from './observability/metrics.ts';
+import { withOperationsRoutes } from './observability/operations-routes.ts';
+import { ReadinessProbe, writeHealthProbe } from './observability/readiness.ts';
 
 export interface TallyServerOptions {
   host: string;

@@ -1,6 +1,6 @@
 import { startTallyServer } from './app.ts';
 import { helpText, parseCommandLine } from './config.ts';
-import { createLogger } from './operations/logger.ts';
+import { createLogger } from './observability/logger.ts';
 
 const logger = createLogger();
 

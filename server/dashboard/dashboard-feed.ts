@@ -1,7 +1,7 @@
 import { dashboardIntervalMs, dashboardTapeFlushMs } from '../../shared/limits.ts';
 import type { Dashboard, ResultOf } from '../../shared/protocol.ts';
 import type { ClientConnection } from '../gateway/client-connection.ts';
-import type { TallyLogger } from '../operations/logger.ts';
+import type { TallyLogger } from '../observability/logger.ts';
 import type { BankTotalsAt, DashboardRecorder, Presence } from './dashboard-recorder.ts';
 
 export interface DashboardFeedOptions {

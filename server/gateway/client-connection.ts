@@ -18,7 +18,7 @@ import {
   clientSendBufferBytesHardMax,
   clientSendBufferBytesMax,
 } from '../../shared/limits.ts';
-import type { ConnectionMetrics } from '../operations/metrics.ts';
+import type { ConnectionMetrics } from '../observability/metrics.ts';
 
 /** A frame's JSON, as text or (when many tabs get the same frame) encoded once as UTF-8. */
 export type FrameText = string | Buffer;

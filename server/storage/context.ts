@@ -1,6 +1,6 @@
 import type { BankRepository } from '../bank/bank-repository.ts';
 import type { StoreRepository } from '../store/store-repository.ts';
-import type { HealthProbeRepository } from '../operations/health-probe-repository.ts';
+import type { HealthProbeRepository } from '../observability/health-probe-repository.ts';
 import type { ChangeRecorder } from './unit-of-work.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { createLogger, type TallyLogger } from '../../server/operations/logger.ts';
+import { createLogger, type TallyLogger } from '../../server/observability/logger.ts';
 
 export interface LogCapture {
   /** Every line written, as written. */

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { startTallyServer, type TallyServer } from '../../server/app.ts';
 import type { NewProduct } from '../../server/store/store-repository.ts';
 import { loopbackLoadTestLimits, type EdgeLimits } from '../../shared/limits.ts';
-import { silentLogger, type TallyLogger } from '../../server/operations/logger.ts';
+import { silentLogger, type TallyLogger } from '../../server/observability/logger.ts';
 
 export interface TestServer extends TallyServer {
   directory: string;

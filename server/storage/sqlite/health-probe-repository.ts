@@ -1,4 +1,4 @@
-import type { HealthProbeRepository } from '../../operations/health-probe-repository.ts';
+import type { HealthProbeRepository } from '../../observability/health-probe-repository.ts';
 import type { SqliteDatabase } from '../database.ts';
 
 export class SqliteHealthProbeRepository implements HealthProbeRepository {
