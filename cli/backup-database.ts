@@ -8,7 +8,7 @@ import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSyn
 import { dirname } from 'node:path';
 import type { IntegrityReport } from '../shared/protocol.ts';
 import { checkLedger } from '../server/bank/ledger-check.ts';
-import { migrations } from '../server/storage/migrations.ts';
+import { migrations } from '../server/storage/sqlite/migrations.ts';
 import { SqliteBankRepository } from '../server/storage/sqlite/bank-repository.ts';
 
 /**

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { IntegrityReport } from '../shared/protocol.ts';
-import { migrations } from '../server/storage/migrations.ts';
+import { migrations } from '../server/storage/sqlite/migrations.ts';
 import { BackupError, verifyCopy } from './backup-database.ts';
 
 /** Pages copied per backup step: all of them (the source is a backup file nothing else writes). */

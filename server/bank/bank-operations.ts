@@ -1,9 +1,9 @@
 import type { AccountKind, IntegrityReport, ResultOf, TransactionKind, UserView } from '../../shared/protocol.ts';
 import { accountsPerUserMax, auditHoldersPageMax, historyPageMax } from '../../shared/limits.ts';
-import type { TallyContext } from '../storage/context.ts';
+import type { TallyContext } from '../operations/context.ts';
 import type { RequestKey } from '../requests/request-key.ts';
-import type { OperationRunner } from '../storage/operation-runner.ts';
-import { type Committed, type Outcome, fail, succeed } from '../storage/unit-of-work.ts';
+import type { OperationRunner } from '../operations/operation-runner.ts';
+import { type Committed, type Outcome, fail, succeed } from '../operations/outcome.ts';
 import { accountView } from './account-view.ts';
 import type { BankRepository } from './bank-repository.ts';
 import { checkLedger } from './ledger-check.ts';

@@ -13,7 +13,7 @@ import {
   planTransfer,
   planWithdrawal,
 } from './rules.ts';
-import type { Outcome } from '../storage/unit-of-work.ts';
+import type { Outcome } from '../operations/outcome.ts';
 
 const alice = 1;
 const bob = 2;

@@ -11,7 +11,7 @@
 import type { AccountKind, TransactionKind } from '../../shared/protocol.ts';
 import { balanceCentsMax } from '../../shared/limits.ts';
 import { formatCents } from '../../shared/money.ts';
-import { type Outcome, fail, succeed } from '../storage/unit-of-work.ts';
+import { type Outcome, fail, succeed } from '../operations/outcome.ts';
 
 export type LedgerAccountKind = AccountKind | 'system';
 

@@ -6,7 +6,9 @@ import {
 import { formatCents } from '../../shared/money.ts';
 import type { CartView, DashboardSecond, ErrorDetails, OrderView, ProductView, TapeEvent, TransactionView } from '../../shared/protocol.ts';
 import { type MovementTotals, movementTotalsEffect } from '../bank/rules.ts';
-import type { ChangedEntities, CommittedBatch, Outcome } from '../storage/unit-of-work.ts';
+import type { CommittedBatch } from '../storage/unit-of-work.ts';
+import type { Outcome } from '../operations/outcome.ts';
+import type { ChangedEntities } from '../operations/changes.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
 
 export interface Presence {

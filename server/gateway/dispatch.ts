@@ -1,7 +1,7 @@
 import type { ClientMessage, ServerMessage, UserView } from '../../shared/protocol.ts';
 import type { BankOperations } from '../bank/bank-operations.ts';
 import type { StoreOperations } from '../store/store-operations.ts';
-import type { Committed, Outcome } from '../storage/unit-of-work.ts';
+import type { Committed, Outcome } from '../operations/outcome.ts';
 import type { UserOperations } from '../users/user-operations.ts';
 import { requestKey, shopperScope, userScope } from '../requests/request-key.ts';
 import type { SyncOperations } from '../sync/sync-operations.ts';

@@ -1,4 +1,4 @@
-import type { ChangedEntities } from '../storage/unit-of-work.ts';
+import type { ChangedEntities } from '../operations/changes.ts';
 import { type ClientConnection, type FrameText, type VisibleChanges, changesFrame } from './client-connection.ts';
 
 /** What one audience may see of a commit: products are public; accounts their owner's; the auditor sees all. */

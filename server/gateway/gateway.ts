@@ -12,7 +12,8 @@ import {
   statsIntervalMs,
   type EdgeLimits,
 } from '../../shared/limits.ts';
-import { StorageUnavailableError, type ChangedEntities } from '../storage/unit-of-work.ts';
+import { StorageUnavailableError } from '../storage/unit-of-work.ts';
+import { type ChangedEntities } from '../operations/changes.ts';
 import { ConnectionAdmission, type Admission } from './admission.ts';
 import { ClientConnection } from './client-connection.ts';
 import { ThrottledLog } from './throttled-log.ts';

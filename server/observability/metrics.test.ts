@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { TallyContext } from '../storage/context.ts';
-import { openDatabase } from '../storage/database.ts';
+import type { TallyContext } from '../operations/context.ts';
+import { openDatabase } from '../storage/sqlite/database.ts';
 import { SqliteEngine } from '../storage/sqlite/engine.ts';
-import { UnitOfWork, succeed } from '../storage/unit-of-work.ts';
+import { UnitOfWork } from '../storage/unit-of-work.ts';
+import { succeed } from '../operations/outcome.ts';
 import { connectionRole, TallyMetrics } from './metrics.ts';
 
 class FailingSyncEngine extends SqliteEngine {

@@ -1,6 +1,7 @@
 import { readinessProbeIntervalMs, readinessProbeTimeoutMs } from '../../shared/limits.ts';
-import type { OperationRunner } from '../storage/operation-runner.ts';
-import { StorageUnavailableError, succeed } from '../storage/unit-of-work.ts';
+import type { OperationRunner } from '../operations/operation-runner.ts';
+import { StorageUnavailableError } from '../storage/unit-of-work.ts';
+import { succeed } from '../operations/outcome.ts';
 
 export interface CheckResult {
   ok: boolean;

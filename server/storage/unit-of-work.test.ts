@@ -7,20 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LockManager } from '../locks/lock-manager.ts';
-import type { TallyContext } from './context.ts';
-import { type SqliteDatabase, openDatabase } from './database.ts';
-import { OperationRunner } from './operation-runner.ts';
+import type { TallyContext } from '../operations/context.ts';
+import { type SqliteDatabase, openDatabase } from './sqlite/database.ts';
+import { OperationRunner } from '../operations/operation-runner.ts';
 import { SqliteEngine } from './sqlite/engine.ts';
-import {
-  type ChangedEntities,
-  type Committed,
-  type Operation,
-  StorageUnavailableError,
-  type Submission,
-  UnitOfWork,
-  fail,
-  succeed,
-} from './unit-of-work.ts';
+import { StorageUnavailableError, type Submission, UnitOfWork } from './unit-of-work.ts';
+import { type Committed, type Operation, fail, succeed } from '../operations/outcome.ts';
+import { type ChangedEntities } from '../operations/changes.ts';
 
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -471,9 +464,10 @@ async function runIsolated(body: string, limitMs = 10_000): Promise<unknown> {
     scriptPath,
     `
     import { randomBytes } from 'node:crypto';
-    import { openDatabase } from ${JSON.stringify(moduleUrl('./database.ts'))};
+    import { openDatabase } from ${JSON.stringify(moduleUrl('./sqlite/database.ts'))};
     import { SqliteEngine } from ${JSON.stringify(moduleUrl('./sqlite/engine.ts'))};
-    import { UnitOfWork, succeed } from ${JSON.stringify(moduleUrl('./unit-of-work.ts'))};
+    import { UnitOfWork } from ${JSON.stringify(moduleUrl('./unit-of-work.ts'))};
+    import { succeed } from ${JSON.stringify(moduleUrl('../operations/outcome.ts'))};
     async function openUnitOfWork(batchOperationsMax) {
       const database = openDatabase(${JSON.stringify(join(directory, 'tally.sqlite'))});
       const harness = { commits: 0 };

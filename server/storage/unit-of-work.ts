@@ -1,66 +1,7 @@
-import type { AccountView, ErrorCode, ErrorDetails, ProductView, TransactionView } from '../../shared/protocol.ts';
+import { type Committed, type Operation, type Outcome, fail } from '../operations/outcome.ts';
+import { ChangeRecorder, type ChangedEntities } from '../operations/changes.ts';
 import { commitBatchOperationsMax } from '../../shared/limits.ts';
 import type { RequestKey } from '../requests/request-key.ts';
-
-/** An expected refusal (sold out, unknown product...): a typed result, not an exception. */
-export interface Failure {
-  code: ErrorCode;
-  message: string;
-  details?: ErrorDetails;
-}
-
-export type Outcome<T> = { ok: true; value: T } | { ok: false; failure: Failure };
-
-export function succeed<T>(value: T): Outcome<T> {
-  return { ok: true, value };
-}
-
-export function fail<T = never>(code: ErrorCode, message: string, details?: ErrorDetails): Outcome<T> {
-  return details === undefined ? { ok: false, failure: { code, message } } : { ok: false, failure: { code, message, details } };
-}
-
-/** An account's new state and who may see it. */
-export interface AccountChange {
-  view: AccountView;
-  /** Null for the bank's own (system) accounts, which only the auditor sees. */
-  ownerUserId: number | null;
-}
-
-/** Latest state of every entity a commit changed, each once, and the ledger rows it added. */
-export interface ChangedEntities {
-  products: ProductView[];
-  accounts: AccountChange[];
-  transactions: TransactionView[];
-}
-
-/** Collects the entities one operation changed; kept only if the operation succeeds. */
-export class ChangeRecorder {
-  readonly products = new Map<number, ProductView>();
-  readonly accounts = new Map<string, AccountChange>();
-  readonly transactions: TransactionView[] = [];
-
-  product(view: ProductView): void {
-    this.products.set(view.id, view);
-  }
-
-  account(change: AccountChange): void {
-    this.accounts.set(change.view.number, change);
-  }
-
-  transaction(view: TransactionView): void {
-    this.transactions.push(view);
-  }
-
-  mergeFrom(other: ChangeRecorder): void {
-    for (const view of other.products.values()) this.product(view);
-    for (const change of other.accounts.values()) this.account(change);
-    for (const view of other.transactions) this.transaction(view);
-  }
-
-  toChangedEntities(): ChangedEntities {
-    return { products: [...this.products.values()], accounts: [...this.accounts.values()], transactions: [...this.transactions] };
-  }
-}
 
 /** A keyed request's outcome as stored, in the commit that answered it. */
 export interface StoredRequestOutcome {
@@ -92,15 +33,6 @@ export interface TransactionEngine<Context> {
   findRequestOutcome(scope: string, requestId: string): Promise<StoredRequestOutcome | undefined>;
   /** Inside the running transaction, so it commits (or not) with the effect. */
   storeRequestOutcome(key: RequestKey, commitSeq: number, outcomeJson: string): Promise<void>;
-}
-
-/** The context an operation runs in; it may read and write only through it, and await nothing else. */
-export type Operation<Context, T> = (context: Context) => Promise<Outcome<T>>;
-
-export interface Committed<T> {
-  outcome: Outcome<T>;
-  /** Sequence number of the durable commit that holds this operation (for a repeat: the original's). */
-  seq: number;
 }
 
 export interface Submission<T> {

@@ -1,9 +1,9 @@
 import type { CartView, OrderView, ProductView, ResultOf, ShopperView } from '../../shared/protocol.ts';
 import { lineQuantityMax, orderHistoryPageMax } from '../../shared/limits.ts';
 import type { RequestKey } from '../requests/request-key.ts';
-import type { OperationRunner } from '../storage/operation-runner.ts';
-import type { TallyContext } from '../storage/context.ts';
-import { type Committed, type Outcome, fail, succeed } from '../storage/unit-of-work.ts';
+import type { OperationRunner } from '../operations/operation-runner.ts';
+import type { TallyContext } from '../operations/context.ts';
+import { type Committed, type Outcome, fail, succeed } from '../operations/outcome.ts';
 import { hashSessionToken, newSessionToken } from '../users/session-tokens.ts';
 import { sessionEnded, type SessionLifetime } from '../users/session-expiry.ts';
 import { cartView, checkCartLine, currentQuantity, planCheckout } from './rules.ts';

@@ -1,8 +1,8 @@
 import type { ResultOf, UserView } from '../../shared/protocol.ts';
 import { resumeAccountsMax, resumeTransactionsMax } from '../../shared/limits.ts';
 import { accountView } from '../bank/account-view.ts';
-import type { OperationRunner } from '../storage/operation-runner.ts';
-import { type Outcome, fail, succeed } from '../storage/unit-of-work.ts';
+import type { OperationRunner } from '../operations/operation-runner.ts';
+import { type Outcome, fail, succeed } from '../operations/outcome.ts';
 
 export interface Resumed {
   /** The commit the answer was read at: the tab has everything it may see through it. */

@@ -1,6 +1,6 @@
 import type { EdgeLimits } from '../../shared/limits.ts';
-import type { OperationRunner } from '../storage/operation-runner.ts';
-import { succeed } from '../storage/unit-of-work.ts';
+import type { OperationRunner } from '../operations/operation-runner.ts';
+import { succeed } from '../operations/outcome.ts';
 import { expiryCutoffs, shopperSessionLifetime, userSessionLifetime } from './session-expiry.ts';
 
 /** The sessions open tabs hold: user sessions by token hash, shopper sessions by shopper id. */

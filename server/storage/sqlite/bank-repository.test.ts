@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { accountNumberFromDraw, accountNumberProblem, cashAccountNumber } from '../../../shared/account-number.ts';
 import { accountNumberDrawAttemptsMax } from '../../../shared/limits.ts';
-import { openDatabase } from '../database.ts';
+import { openDatabase } from './database.ts';
 import { SqliteBankRepository } from './bank-repository.ts';
 
 const createdAt = '2026-11-25T12:00:00.000Z';

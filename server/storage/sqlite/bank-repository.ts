@@ -4,7 +4,7 @@ import { type AccountNumberDraw, drawAccountNumber } from '../../bank/account-nu
 import type { BankRepository, HistoryFilter, LedgerFindings, LedgerTotals, RecordedMovement, StoredCredentials } from '../../bank/bank-repository.ts';
 import { type AccountState, type LedgerAccountKind, type MovementPlan, type MovementTotals, balanceAfter, movementTotalsEffect } from '../../bank/rules.ts';
 import type Database from 'better-sqlite3';
-import type { SqliteDatabase } from '../database.ts';
+import type { SqliteDatabase } from './database.ts';
 import type { SessionTimes } from '../../users/session-expiry.ts';
 
 const cashAccountId = 1;

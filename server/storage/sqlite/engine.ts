@@ -1,9 +1,10 @@
 import { closeSync, existsSync, fdatasync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { SqliteDatabase } from '../database.ts';
+import type { SqliteDatabase } from './database.ts';
 import type { RequestKey } from '../../requests/request-key.ts';
-import type { ChangeRecorder, StoredRequestOutcome, TransactionEngine } from '../unit-of-work.ts';
-import type { TallyContext } from '../context.ts';
+import type { StoredRequestOutcome, TransactionEngine } from '../unit-of-work.ts';
+import type { ChangeRecorder } from '../../operations/changes.ts';
+import type { TallyContext } from '../../operations/context.ts';
 import { SqliteBankRepository } from './bank-repository.ts';
 import { SqliteHealthProbeRepository } from './health-probe-repository.ts';
 import { SqliteStoreRepository } from './store-repository.ts';

@@ -1,5 +1,5 @@
 import type { HealthProbeRepository } from '../../observability/health-probe-repository.ts';
-import type { SqliteDatabase } from '../database.ts';
+import type { SqliteDatabase } from './database.ts';
 
 export class SqliteHealthProbeRepository implements HealthProbeRepository {
   readonly #update;

@@ -1,6 +1,6 @@
 import type { OrderView, ProductView, ShopperView } from '../../../shared/protocol.ts';
 import type { CartLineRow, NewOrder, NewProduct, StoreRepository } from '../../store/store-repository.ts';
-import type { SqliteDatabase } from '../database.ts';
+import type { SqliteDatabase } from './database.ts';
 import type { SessionTimes } from '../../users/session-expiry.ts';
 
 interface ProductRow {

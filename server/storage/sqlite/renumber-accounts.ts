@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { accountNumberProblem, cashAccountNumber } from '../../shared/account-number.ts';
-import { accountNumberDrawAttemptsMax } from '../../shared/limits.ts';
-import { type AccountNumberDraw, drawAccountNumber } from '../bank/account-number-draw.ts';
+import { accountNumberProblem, cashAccountNumber } from '../../../shared/account-number.ts';
+import { accountNumberDrawAttemptsMax } from '../../../shared/limits.ts';
+import { type AccountNumberDraw, drawAccountNumber } from '../../bank/account-number-draw.ts';
 
 /** Stored outcomes are read and rewritten this many at a time. */
 const outcomesPageRows = 1_000;

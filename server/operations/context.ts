@@ -1,7 +1,7 @@
 import type { BankRepository } from '../bank/bank-repository.ts';
 import type { StoreRepository } from '../store/store-repository.ts';
 import type { HealthProbeRepository } from '../observability/health-probe-repository.ts';
-import type { ChangeRecorder } from './unit-of-work.ts';
+import type { ChangeRecorder } from './changes.ts';
 
 /**
  * What an operation may touch inside the unit of work. It must await nothing but these:

@@ -1,7 +1,8 @@
 import type { LockManager } from '../locks/lock-manager.ts';
 import type { RequestKey } from '../requests/request-key.ts';
 import type { TallyContext } from './context.ts';
-import { type Committed, type Operation, type UnitOfWork, idempotencyMismatch } from './unit-of-work.ts';
+import { type UnitOfWork, idempotencyMismatch } from '../storage/unit-of-work.ts';
+import { type Committed, type Operation } from './outcome.ts';
 
 export interface OperationRunnerOptions {
   /**

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { accountNumberFromDraw, accountNumberProblem, cashAccountNumber } from '../../shared/account-number.ts';
+import { accountNumberFromDraw, accountNumberProblem, cashAccountNumber } from '../../../shared/account-number.ts';
 import { openDatabase } from './database.ts';
 import { migrations } from './migrations.ts';
 import { renumberAccounts } from './renumber-accounts.ts';
-import { SqliteBankRepository } from './sqlite/bank-repository.ts';
+import { SqliteBankRepository } from './bank-repository.ts';
 
 const folders: string[] = [];
 afterEach(() => {
