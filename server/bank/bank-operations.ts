@@ -102,8 +102,8 @@ export class BankOperations {
 
   /** One page of account holders in username order, each with every account they hold. */
   auditHolders(afterUsername: string | undefined, limit: number = auditHoldersPageMax): Promise<ResultOf<'audit.holders'>> {
-    return this.#runner.read(async ({ bank }) => {
-      const customers = await bank.listCustomers(afterUsername ?? '', limit);
+    return this.#runner.read(async ({ bank, users }) => {
+      const customers = await users.listCustomers(afterUsername ?? '', limit);
       const holders = [];
       for (const customer of customers) {
         holders.push({ username: customer.username, accounts: (await bank.listAccounts(customer.id)).map(accountView) });
@@ -114,7 +114,7 @@ export class BankOperations {
 
   /** The whole history, newest first, filtered by account, by the user whose accounts it touches, and by kind. */
   auditHistory(request: HistoryRequest): Promise<Outcome<ResultOf<'audit.history'>>> {
-    return this.#runner.read(async ({ bank }) => {
+    return this.#runner.read(async ({ bank, users }) => {
       let accountId: number | undefined;
       let ownerUserId: number | undefined;
       if (request.accountNumber !== undefined) {
@@ -123,7 +123,7 @@ export class BankOperations {
         accountId = account.id;
       }
       if (request.username !== undefined) {
-        const holder = await bank.findCredentials(request.username);
+        const holder = await users.findCredentials(request.username);
         if (holder === undefined) return succeed({ transactions: [], nextBeforeId: null });
         ownerUserId = holder.user.id;
       }

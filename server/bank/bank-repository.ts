@@ -1,12 +1,5 @@
-import type { AccountKind, TransactionKind, TransactionView, UserView } from '../../shared/protocol.ts';
+import type { AccountKind, TransactionKind, TransactionView } from '../../shared/protocol.ts';
 import type { AccountState, MovementPlan, MovementTotals } from './rules.ts';
-import type { SessionTimes } from '../users/session-expiry.ts';
-
-export interface StoredCredentials {
-  user: UserView;
-  passwordHash: Buffer;
-  passwordSalt: Buffer;
-}
 
 export interface HistoryFilter {
   beforeId?: number | undefined;
@@ -42,26 +35,11 @@ export interface RecordedMovement {
 
 /** The bank's data inside a unit of work; asynchronous so every storage engine can implement it. */
 export interface BankRepository {
-  createUser(username: string, passwordHash: Buffer, passwordSalt: Buffer, role: UserView['role'], createdAt: string): Promise<UserView | undefined>;
-  findCredentials(username: string): Promise<StoredCredentials | undefined>;
-  hasAuditor(): Promise<boolean>;
-  /** Stores a session and ends the user's oldest ones beyond `sessionsMax`. */
-  createSession(tokenHash: Buffer, userId: number, createdAt: string, sessionsMax: number): Promise<void>;
-  findUserSession(tokenHash: Buffer): Promise<SessionTimes<UserView> | undefined>;
-  /** Marks these sessions used at `usedAt`, those created after `createdAfter`; answers the ones it marked. */
-  markSessionsUsed(tokenHashes: readonly Buffer[], usedAt: string, createdAfter: string): Promise<Buffer[]>;
-  /** Deletes sessions last used before `unusedSince` or created at or before `createdBy`; answers how many. */
-  deleteExpiredSessions(unusedSince: string, createdBy: string): Promise<number>;
-  deleteSession(tokenHash: Buffer): Promise<void>;
-  deleteUserSessions(userId: number): Promise<void>;
-
   cashAccount(): Promise<AccountState>;
   findAccount(number: string): Promise<AccountState | undefined>;
   countAccounts(ownerUserId: number): Promise<number>;
   openAccount(kind: AccountKind, ownerUserId: number, openedAt: string, commitSeq: number): Promise<AccountState>;
   listAccounts(ownerUserId: number): Promise<AccountState[]>;
-  /** Customers in username order, after `afterUsername` (exclusive), at most `limit`. */
-  listCustomers(afterUsername: string, limit: number): Promise<UserView[]>;
 
   /** Writes the transaction (made `by` the signed-in user, whose name it carries) and its entries and moves the balances, in the caller's unit of work. */
   record(movement: MovementPlan, by: { id: number; username: string }, requestId: string | null, createdAt: string, commitSeq: number): Promise<RecordedMovement>;

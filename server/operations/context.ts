@@ -1,4 +1,5 @@
 import type { BankRepository } from '../bank/bank-repository.ts';
+import type { UserRepository } from '../users/user-repository.ts';
 import type { StoreRepository } from '../store/store-repository.ts';
 import type { HealthProbeRepository } from '../observability/health-probe-repository.ts';
 import type { ChangeRecorder } from './changes.ts';
@@ -10,6 +11,7 @@ import type { ChangeRecorder } from './changes.ts';
 export interface TallyContext {
   store: StoreRepository;
   bank: BankRepository;
+  users: UserRepository;
   /** Only the readiness probe writes here. */
   healthProbe: HealthProbeRepository;
   changes: ChangeRecorder;

@@ -22,15 +22,15 @@ export interface EndedSessions {
  * be told at once.
  */
 export async function sweepSessions(runner: OperationRunner, limits: EdgeLimits, held: HeldSessions): Promise<EndedSessions & { deleted: number }> {
-  const { outcome } = await runner.run([], async ({ bank, store, now }) => {
+  const { outcome } = await runner.run([], async ({ users: userRepository, store, now }) => {
     const at = now();
     const usedAt = at.toISOString();
     const users = expiryCutoffs(at, userSessionLifetime(limits));
     const shoppers = expiryCutoffs(at, shopperSessionLifetime(limits));
-    const markedUsers = new Set((await bank.markSessionsUsed(held.userTokenHashes, usedAt, users.createdBy)).map((hash) => hash.toString('hex')));
+    const markedUsers = new Set((await userRepository.markSessionsUsed(held.userTokenHashes, usedAt, users.createdBy)).map((hash) => hash.toString('hex')));
     const markedShoppers = new Set(await store.markShoppersUsed(held.shopperIds, usedAt, shoppers.createdBy));
     const deleted =
-      (await bank.deleteExpiredSessions(users.unusedSince, users.createdBy)) +
+      (await userRepository.deleteExpiredSessions(users.unusedSince, users.createdBy)) +
       (await store.endExpiredShoppers(shoppers.unusedSince, shoppers.createdBy, usedAt));
     return succeed({
       userTokenHashes: new Set(held.userTokenHashes.map((hash) => hash.toString('hex')).filter((hash) => !markedUsers.has(hash))),

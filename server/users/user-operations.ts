@@ -27,33 +27,33 @@ export class UserOperations {
   async register(username: string, password: string): Promise<Committed<ResultOf<'auth.register'>>> {
     const { hash, salt } = await hashPassword(password);
     const sessionToken = newSessionToken();
-    return this.#runner.run([`username:${username}`], async ({ bank, now }) => {
+    return this.#runner.run([`username:${username}`], async ({ users, now }) => {
       const createdAt = now().toISOString();
-      const user = await bank.createUser(username, hash, salt, 'customer', createdAt);
+      const user = await users.createUser(username, hash, salt, 'customer', createdAt);
       if (user === undefined) return fail('username_taken', `The username "${username}" is taken; choose another.`);
-      await bank.createSession(hashSessionToken(sessionToken), user.id, createdAt, userSessionsMax);
+      await users.createSession(hashSessionToken(sessionToken), user.id, createdAt, userSessionsMax);
       return succeed({ sessionToken, user, accounts: [] });
     });
   }
 
   async signIn(username: string, password: string): Promise<Outcome<Committed<ResultOf<'auth.signIn'>>>> {
-    const stored = await this.#runner.read(({ bank }) => bank.findCredentials(username));
+    const stored = await this.#runner.read(({ users }) => users.findCredentials(username));
     const { hash, salt } = stored === undefined ? decoyCredentials : { hash: stored.passwordHash, salt: stored.passwordSalt };
     const matches = await verifyPassword(password, hash, salt);
     if (stored === undefined || !matches) return fail('invalid_credentials', 'Wrong username or password.');
     const sessionToken = newSessionToken();
     const user = stored.user;
     return succeed(
-      await this.#runner.run([], async ({ bank, now }) => {
-        await bank.createSession(hashSessionToken(sessionToken), user.id, now().toISOString(), userSessionsMax);
+      await this.#runner.run([], async ({ users, bank, now }) => {
+        await users.createSession(hashSessionToken(sessionToken), user.id, now().toISOString(), userSessionsMax);
         return succeed({ sessionToken, user, accounts: await ownAccounts(bank, user) });
       }),
     );
   }
 
   resume(sessionToken: string): Promise<Outcome<ResultOf<'auth.resume'>>> {
-    return this.#runner.read(async ({ bank, now }) => {
-      const session = await bank.findUserSession(hashSessionToken(sessionToken));
+    return this.#runner.read(async ({ users, bank, now }) => {
+      const session = await users.findUserSession(hashSessionToken(sessionToken));
       if (session === undefined) return fail('session_not_found', 'That session is unknown or was signed out; sign in again.');
       if (sessionEnded(session, now(), this.#sessionLifetime)) return fail('session_expired', 'That session has expired; sign in again.');
       const user = session.holder;
@@ -63,9 +63,9 @@ export class UserOperations {
 
   /** Ends this session, or with `everywhere` every session of its user. */
   signOut(sessionToken: string, user: UserView, everywhere: boolean): Promise<Committed<ResultOf<'auth.signOut'>>> {
-    return this.#runner.run([], async ({ bank }) => {
-      if (everywhere) await bank.deleteUserSessions(user.id);
-      else await bank.deleteSession(hashSessionToken(sessionToken));
+    return this.#runner.run([], async ({ users }) => {
+      if (everywhere) await users.deleteUserSessions(user.id);
+      else await users.deleteSession(hashSessionToken(sessionToken));
       return succeed({});
     });
   }
@@ -75,11 +75,11 @@ export class UserOperations {
    * is generated; a generated one is returned so it can be shown once, and is never stored in clear.
    */
   async ensureAuditor(configuredPassword: string | undefined): Promise<{ created: boolean; generatedPassword?: string }> {
-    if (await this.#runner.read(({ bank }) => bank.hasAuditor())) return { created: false };
+    if (await this.#runner.read(({ users }) => users.hasAuditor())) return { created: false };
     const password = configuredPassword ?? randomBytes(12).toString('base64url');
     const { hash, salt } = await hashPassword(password);
-    const { outcome } = await this.#runner.run([`username:${auditorUsername}`], async ({ bank, now }) => {
-      const user = await bank.createUser(auditorUsername, hash, salt, 'auditor', now().toISOString());
+    const { outcome } = await this.#runner.run([`username:${auditorUsername}`], async ({ users, now }) => {
+      const user = await users.createUser(auditorUsername, hash, salt, 'auditor', now().toISOString());
       return user === undefined ? fail('username_taken', `a customer already holds the username ${auditorUsername}`) : succeed(user);
     });
     if (!outcome.ok) throw new Error(`cannot create the auditor: ${outcome.failure.message}`);

@@ -4,54 +4,30 @@ import { accountNumberFromDraw, accountNumberProblem, cashAccountNumber } from '
 import { accountNumberDrawAttemptsMax } from '../../../shared/limits.ts';
 import { openDatabase } from './database.ts';
 import { SqliteBankRepository } from './bank-repository.ts';
+import { SqliteUserRepository } from './user-repository.ts';
 
 const createdAt = '2026-11-25T12:00:00.000Z';
 
 async function repositoryWithUsers(usernames: readonly string[]) {
-  const bank = new SqliteBankRepository(openDatabase(':memory:'));
+  const database = openDatabase(':memory:');
+  const bank = new SqliteBankRepository(database);
+  const userRepository = new SqliteUserRepository(database);
   const users = [];
-  for (const username of usernames) users.push((await bank.createUser(username, randomBytes(32), randomBytes(16), 'customer', createdAt))!);
+  for (const username of usernames) users.push((await userRepository.createUser(username, randomBytes(32), randomBytes(16), 'customer', createdAt))!);
   return { bank, users };
 }
 
-describe('user sessions', () => {
-  it('keeps a user’s newest sessions up to the cap and ends the oldest', async () => {
-    const { bank, users } = await repositoryWithUsers(['ada', 'bob']);
-    const [ada, bob] = users as [(typeof users)[0], (typeof users)[0]];
-    const sessionsMax = 3;
-    const bobToken = randomBytes(32);
-    await bank.createSession(bobToken, bob.id, createdAt, sessionsMax);
-    const adaTokens = Array.from({ length: sessionsMax + 2 }, () => randomBytes(32));
-    for (const token of adaTokens) await bank.createSession(token, ada.id, createdAt, sessionsMax);
-
-    const alive = await Promise.all(adaTokens.map(async (token) => (await bank.findUserSession(token))?.holder.username ?? null));
-    expect(alive).toEqual([null, null, 'ada', 'ada', 'ada']);
-    // Another user's sessions are not counted against, or ended by, ada's.
-    expect((await bank.findUserSession(bobToken))?.holder.username).toBe('bob');
-  });
-
-  it('marks held sessions used, except those past their absolute age, and deletes the ended ones', async () => {
-    const { bank, users } = await repositoryWithUsers(['ada']);
-    const ada = users[0]!;
-    const [old, fresh, idle] = [randomBytes(32), randomBytes(32), randomBytes(32)];
-    await bank.createSession(old, ada.id, '2026-01-01T00:00:00.000Z', 10);
-    await bank.createSession(fresh, ada.id, '2026-01-01T11:00:00.000Z', 10);
-    await bank.createSession(idle, ada.id, '2026-01-01T11:00:00.000Z', 10);
-    const marked = await bank.markSessionsUsed([old, fresh], '2026-01-01T12:00:00.000Z', '2026-01-01T06:00:00.000Z');
-    expect(marked).toEqual([fresh]);
-    expect((await bank.findUserSession(fresh))?.lastUsedAt).toBe('2026-01-01T12:00:00.000Z');
-    expect(await bank.deleteExpiredSessions('2026-01-01T11:30:00.000Z', '2026-01-01T06:00:00.000Z')).toBe(2);
-    expect(await bank.findUserSession(old)).toBeUndefined();
-    expect(await bank.findUserSession(idle)).toBeUndefined();
-    expect((await bank.findUserSession(fresh))?.holder.username).toBe('ada');
-  });
-});
+/** A customer to own accounts, in the repository's database. */
+function createOwner(database: ReturnType<typeof openDatabase>, username: string) {
+  return new SqliteUserRepository(database).createUser(username, randomBytes(32), randomBytes(16), 'customer', createdAt);
+}
 
 describe('account numbers', () => {
   it('draws again when the drawn number is taken', async () => {
     const draws = [42, 42, 42, 7].map(accountNumberFromDraw);
-    const bank = new SqliteBankRepository(openDatabase(':memory:'), () => draws.shift()!);
-    const owner = (await bank.createUser('ada', randomBytes(32), randomBytes(16), 'customer', createdAt))!;
+    const database = openDatabase(':memory:');
+    const bank = new SqliteBankRepository(database, () => draws.shift()!);
+    const owner = (await createOwner(database, 'ada'))!;
     const first = await bank.openAccount('checking', owner.id, createdAt, 1);
     const second = await bank.openAccount('savings', owner.id, createdAt, 1);
     expect([first.number, second.number]).toEqual([accountNumberFromDraw(42), accountNumberFromDraw(7)]);
@@ -59,8 +35,9 @@ describe('account numbers', () => {
   });
 
   it(`gives up after ${accountNumberDrawAttemptsMax} draws that are all taken, opening nothing`, async () => {
-    const bank = new SqliteBankRepository(openDatabase(':memory:'), () => accountNumberFromDraw(42));
-    const owner = (await bank.createUser('ada', randomBytes(32), randomBytes(16), 'customer', createdAt))!;
+    const database = openDatabase(':memory:');
+    const bank = new SqliteBankRepository(database, () => accountNumberFromDraw(42));
+    const owner = (await createOwner(database, 'ada'))!;
     await bank.openAccount('checking', owner.id, createdAt, 1);
     await expect(bank.openAccount('savings', owner.id, createdAt, 1)).rejects.toThrow(`every one of ${accountNumberDrawAttemptsMax}`);
     expect(await bank.countAccounts(owner.id)).toBe(1);

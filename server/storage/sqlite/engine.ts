@@ -6,6 +6,7 @@ import type { StoredRequestOutcome, TransactionEngine } from '../unit-of-work.ts
 import type { ChangeRecorder } from '../../operations/changes.ts';
 import type { TallyContext } from '../../operations/context.ts';
 import { SqliteBankRepository } from './bank-repository.ts';
+import { SqliteUserRepository } from './user-repository.ts';
 import { SqliteHealthProbeRepository } from './health-probe-repository.ts';
 import { SqliteStoreRepository } from './store-repository.ts';
 
@@ -19,6 +20,7 @@ export class SqliteEngine implements TransactionEngine<TallyContext> {
   readonly #statements;
   readonly #store: SqliteStoreRepository;
   readonly #bank: SqliteBankRepository;
+  readonly #users: SqliteUserRepository;
   readonly #healthProbe: SqliteHealthProbeRepository;
   readonly #database: SqliteDatabase;
   #committedSeq: number;
@@ -47,6 +49,7 @@ export class SqliteEngine implements TransactionEngine<TallyContext> {
     };
     this.#store = new SqliteStoreRepository(database);
     this.#bank = new SqliteBankRepository(database);
+    this.#users = new SqliteUserRepository(database);
     this.#healthProbe = new SqliteHealthProbeRepository(database);
     this.#committedSeq = this.#statements.readSeq.get()!.value;
     const id = database.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'database_id'").get()!.value;
@@ -112,7 +115,7 @@ export class SqliteEngine implements TransactionEngine<TallyContext> {
   }
 
   context(changes: ChangeRecorder, commitSeq: number): TallyContext {
-    return { store: this.#store, bank: this.#bank, healthProbe: this.#healthProbe, changes, now: () => new Date(), commitSeq };
+    return { store: this.#store, bank: this.#bank, users: this.#users, healthProbe: this.#healthProbe, changes, now: () => new Date(), commitSeq };
   }
 }
 
