@@ -393,6 +393,71 @@ describe('UnitOfWork: operations submitted while a batch runs', () => {
   });
 });
 
+/**
+ * The real engine, answering every transaction step on a later turn of the event loop, as an engine
+ * in a worker thread or across the network does; it records the order the steps ran in.
+ */
+class DeferredEngine extends SqliteEngine {
+  readonly steps: string[] = [];
+
+  #later(name: string, step: () => void): Promise<void> {
+    return new Promise((resolve, reject) =>
+      setImmediate(() => {
+        try {
+          step();
+          this.steps.push(name);
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
+  }
+
+  override begin() {
+    return this.#later('begin', () => super.begin());
+  }
+  override savepoint() {
+    return this.#later('savepoint', () => super.savepoint());
+  }
+  override release() {
+    return this.#later('release', () => super.release());
+  }
+  override rollbackToSavepoint() {
+    return this.#later('rollbackToSavepoint', () => super.rollbackToSavepoint());
+  }
+  override commit(seq: number) {
+    return this.#later('commit', () => super.commit(seq));
+  }
+  override rollback() {
+    return this.#later('rollback', () => super.rollback());
+  }
+}
+
+describe('UnitOfWork: an engine whose steps are asynchronous', () => {
+  it('waits for each step: one batch, refusals rolled back alone, the rest committed and published', async () => {
+    let engine!: DeferredEngine;
+    const harness = new Harness(newDatabasePath(), undefined, (database) => (engine = new DeferredEngine(database)));
+    await harness.seedProducts(2, 5);
+    engine.steps.length = 0;
+    const commitsBefore = harness.commits.length;
+    const refuseAfterWriting: Operation<TallyContext, never> = async (context) => {
+      await takeOne(2)(context);
+      return fail('out_of_stock', 'refused after writing');
+    };
+    const committed = await Promise.all([
+      harness.submit(takeOne(1)).committed,
+      harness.submit(refuseAfterWriting).committed,
+      harness.submit(takeOne(1)).committed,
+    ]);
+    expect(committed.map(({ outcome }) => (outcome.ok ? outcome.value : outcome.failure.code))).toEqual([4, 'out_of_stock', 3]);
+    expect(new Set(committed.map(({ seq }) => seq)).size).toBe(1);
+    expect(engine.steps).toEqual(['begin', 'savepoint', 'release', 'savepoint', 'rollbackToSavepoint', 'savepoint', 'release', 'commit']);
+    expect([1, 2].map((id) => harness.committedStock(id))).toEqual([3, 5]);
+    expect(harness.commits.slice(commitsBefore)).toHaveLength(1);
+  });
+});
+
 describe('UnitOfWork: reads', () => {
   it('never observes a half-run batch', async () => {
     const harness = new Harness(newDatabasePath());

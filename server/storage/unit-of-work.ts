@@ -11,20 +11,27 @@ export interface StoredRequestOutcome {
   outcomeJson: string;
 }
 
+/**
+ * A step of transaction control: an engine that answers at once (embedded SQLite) returns nothing,
+ * and the unit of work goes on without yielding; one that runs in a worker thread or over the
+ * network (PostgreSQL) returns a promise, and the unit of work waits for it.
+ */
+export type EngineStep = void | Promise<void>;
+
 /** What a storage engine provides to the unit of work: transaction control and a context per operation. */
 export interface TransactionEngine<Context> {
-  begin(): void;
-  savepoint(): void;
-  release(): void;
-  rollbackToSavepoint(): void;
+  begin(): EngineStep;
+  savepoint(): EngineStep;
+  release(): EngineStep;
+  rollbackToSavepoint(): EngineStep;
   /** Stores the sequence number and commits the transaction; it need not be durable yet. */
-  commit(seq: number): void;
+  commit(seq: number): EngineStep;
   /**
    * Makes every transaction committed before this call durable; settles when it is. Called with
    * at most one call pending; the event loop must stay free meanwhile (no synchronous disk wait).
    */
   durable(): Promise<void>;
-  rollback(): void;
+  rollback(): EngineStep;
   lastCommittedSeq(): number;
   /** Names the database, so positions from another one are recognised (hex). */
   databaseId(): string;
@@ -202,7 +209,8 @@ export class UnitOfWork<Context> {
     const changes = new ChangeRecorder();
     const seq = this.#engine.lastCommittedSeq() + 1;
     try {
-      this.#engine.begin();
+      const begun = this.#engine.begin();
+      if (begun !== undefined) await begun;
       while (batch.length < this.#options.batchOperationsMax && (await this.#operationWaiting())) {
         const entry = { queued: this.#queue.shift()!, ran: undefined as Ran | undefined };
         // In the batch before it runs, so that whatever happens it is answered.
@@ -210,9 +218,10 @@ export class UnitOfWork<Context> {
         entry.ran = await this.#runOne(entry.queued, changes, seq);
         entry.queued.markExecuted();
       }
-      this.#engine.commit(seq);
+      const committed = this.#engine.commit(seq);
+      if (committed !== undefined) await committed;
     } catch (error) {
-      this.#safeRollback();
+      await this.#safeRollback();
       for (const { queued } of batch) {
         queued.markExecuted();
         queued.reject(error);
@@ -320,26 +329,31 @@ export class UnitOfWork<Context> {
 
   async #runInSavepoint({ operation, requestKey }: Queued, batchChanges: ChangeRecorder, seq: number): Promise<Outcome<unknown>> {
     const changes = new ChangeRecorder();
-    this.#engine.savepoint();
+    const savepoint = this.#engine.savepoint();
+    if (savepoint !== undefined) await savepoint;
     try {
       const outcome = await operation(this.#engine.context(changes, seq));
       if (!outcome.ok) {
-        this.#engine.rollbackToSavepoint();
+        const rolledBack = this.#engine.rollbackToSavepoint();
+        if (rolledBack !== undefined) await rolledBack;
         return outcome;
       }
-      this.#engine.release();
+      const released = this.#engine.release();
+      if (released !== undefined) await released;
       batchChanges.mergeFrom(changes);
       return outcome;
     } catch (error) {
-      this.#engine.rollbackToSavepoint();
+      const rolledBack = this.#engine.rollbackToSavepoint();
+      if (rolledBack !== undefined) await rolledBack;
       this.#options.onOperationError(error, requestKey);
       return fail('internal', 'Something went wrong on the server; nothing was changed.');
     }
   }
 
-  #safeRollback(): void {
+  async #safeRollback(): Promise<void> {
     try {
-      this.#engine.rollback();
+      const rolledBack = this.#engine.rollback();
+      if (rolledBack !== undefined) await rolledBack;
     } catch (error) {
       this.#options.onUnexpectedError('rollback after a failed commit also failed', error);
     }
