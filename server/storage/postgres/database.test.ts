@@ -41,19 +41,19 @@ describe('PostgreSQL schema', () => {
       'accounts', 'cart_lines', 'health_probe', 'ledger_entries', 'ledger_transactions', 'meta', 'order_lines', 'orders',
       'products', 'request_outcomes', 'schema_migrations', 'shoppers', 'user_sessions', 'users',
     ]);
-    const [cash] = await sql<Array<{ id: string; number: string; kind: string }>>`SELECT id, number, kind FROM accounts`;
-    expect(cash).toEqual({ id: '1', number: cashAccountNumber, kind: 'system' });
-    const meta = await sql<Array<{ key: string; value: string }>>`SELECT key, value FROM meta ORDER BY key`;
+    const [cash] = await sql<Array<{ id: number; number: string; kind: string }>>`SELECT id, number, kind FROM accounts`;
+    expect(cash).toEqual({ id: 1, number: cashAccountNumber, kind: 'system' });
+    const meta = await sql<Array<{ key: string; value: number }>>`SELECT key, value FROM meta ORDER BY key`;
     expect(meta.map((row) => row.key)).toEqual(['commit_seq', 'database_id']);
-    expect(BigInt(meta[1]!.value)).toBeLessThan(2n ** 48n);
+    expect(meta[1]!.value).toBeLessThan(2 ** 48);
     // The next account does not collide with the cash account's id.
-    const [user] = await sql<Array<{ id: string }>>`
+    const [user] = await sql<Array<{ id: number }>>`
       INSERT INTO users (username, password_hash, password_salt, role, created_at)
       VALUES ('ada', '\\x00', '\\x00', 'customer', now()) RETURNING id`;
-    const [account] = await sql<Array<{ id: string }>>`
+    const [account] = await sql<Array<{ id: number }>>`
       INSERT INTO accounts (number, kind, owner_user_id, balance_cents, version, opened_at)
       VALUES ('123', 'checking', ${user!.id}, 0, 1, now()) RETURNING id`;
-    expect(account!.id).toBe('2');
+    expect(account!.id).toBe(2);
   });
 
   it('refuses what the invariants forbid: negative stock, an overdrawn customer account', async () => {

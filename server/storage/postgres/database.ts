@@ -26,6 +26,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     connection: { search_path: schema },
     // CREATE ... IF NOT EXISTS and the like report notices; they are not problems.
     onnotice: () => {},
+    // bigint columns hold cents, ids and sequence numbers, all far below 2^53 (shared/limits.ts):
+    // read them as numbers, as the SQLite engine does.
+    types: { bigint: { to: 20, from: [20], parse: (text: string) => safeNumber(text), serialize: (value: number) => String(value) } },
   });
   try {
     await createSchema(sql, schema);
@@ -69,3 +72,9 @@ async function createSchema(sql: PostgresDatabase, schema: string): Promise<void
 
 const duplicateSchemaCode = '42P06';
 const uniqueViolationCode = '23505';
+
+function safeNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`bigint ${text} is beyond Number.MAX_SAFE_INTEGER`);
+  return value;
+}
