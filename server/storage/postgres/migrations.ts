@@ -151,4 +151,11 @@ export const postgresMigrations: readonly string[] = [
   );
   INSERT INTO health_probe (id, probed_at, commit_seq) VALUES (1, NULL, 0);
   `,
+  `
+  -- SQLite lists cart lines, order lines and a user's sessions in the order they were added (rowid);
+  -- these give PostgreSQL the same order.
+  ALTER TABLE cart_lines ADD COLUMN added_order bigint GENERATED ALWAYS AS IDENTITY;
+  ALTER TABLE order_lines ADD COLUMN line_order bigint GENERATED ALWAYS AS IDENTITY;
+  ALTER TABLE user_sessions ADD COLUMN added_order bigint GENERATED ALWAYS AS IDENTITY;
+  `,
 ];
