@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaults } from '../server/config.ts';
+import { isPostgresUrl } from '../server/storage/open-storage.ts';
 import { UsageError, exitCodes } from './usage-error.ts';
 
 /** `npm run backup` and `npm run restore`: one file, the server's database, and whether to replace. */
@@ -29,6 +30,9 @@ export function parseDatabaseFileArguments(argv: readonly string[], env: NodeJS.
   if (values.help === true) return { help: true, filePath: '', databasePath: '', force: false };
   if (positionals.length !== 1) throw new UsageError(`give exactly one backup file, got ${positionals.length}`);
   const databasePath = values.database ?? (env.DATABASE_PATH || defaults.databasePath);
+  if (isPostgresUrl(databasePath)) {
+    throw new UsageError('backup and restore copy the embedded SQLite file; for PostgreSQL use its own tools (pg_dump, pg_restore)');
+  }
   return { help: false, filePath: resolve(positionals[0]!), databasePath: resolve(databasePath), force: values.force === true };
 }
 

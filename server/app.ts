@@ -7,8 +7,7 @@ import { DashboardRecorder } from './dashboard/dashboard-recorder.ts';
 import { Gateway, webSocketPath } from './gateway/gateway.ts';
 import { createStaticHandler } from './http/static-files.ts';
 import { LockManager } from './locks/lock-manager.ts';
-import { openDatabase } from './storage/sqlite/database.ts';
-import { SqliteEngine } from './storage/sqlite/engine.ts';
+import { openStorage } from './storage/open-storage.ts';
 import { UnitOfWork } from './storage/unit-of-work.ts';
 import { succeed } from './operations/outcome.ts';
 import { readCatalogSeed } from './store/catalog-seed.ts';
@@ -64,11 +63,11 @@ export interface TallyServer {
 export async function startTallyServer(options: TallyServerOptions): Promise<TallyServer> {
   const logger = options.logger ?? createLogger();
   const metrics = new TallyMetrics({ connections: () => gateway?.clients() ?? [] });
-  const database = openDatabase(options.databasePath);
+  const storage = await openStorage(options.databasePath);
+  const engine = storage.engine;
   let gateway: Gateway | null = null;
   let recorder: DashboardRecorder | null = null;
   const operationRate = new OperationRate();
-  const engine = new SqliteEngine(database);
   const unitOfWork = new UnitOfWork<TallyContext>(engine, {
     onCommit: (seq, changes, batch) => {
       operationRate.record(changes.transactions.length);
@@ -113,8 +112,7 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
     });
   } catch (error) {
     await unitOfWork.close();
-    engine.close();
-    database.close();
+    await storage.close();
     throw error;
   }
 
@@ -186,8 +184,7 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
       httpServer.closeAllConnections();
       await httpClosed;
       await unitOfWork.close();
-      engine.close();
-      database.close();
+      await storage.close();
     })();
     return closing;
   };

@@ -22,7 +22,9 @@ Usage: npm start [-- options]      (builds the web app, then serves)
 Options (each also read from the environment variable shown):
   --host <address>      interface to listen on          HOST           default ${defaults.host}
   --port <number>       port for HTTP and WebSocket     PORT           default ${defaults.port}
-  --database <path>     SQLite database file            DATABASE_PATH  default ${defaults.databasePath}
+  --database <path>     SQLite database file, or a
+                        postgres://user@host:port/db URL
+                        (?schema=name for a schema)     DATABASE_PATH  default ${defaults.databasePath}
   --catalog <path>      catalog seed, loaded only into
                         an empty database               CATALOG_PATH   default server/store/catalog-seed.json
   --web-root <path>     built web app to serve          WEB_ROOT       default dist/web

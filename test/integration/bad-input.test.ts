@@ -22,15 +22,13 @@ afterAll(async () => {
 });
 
 /** Everything a bad request could have changed. */
-function stateFingerprint(): string {
-  return server.inspect((db) =>
-    JSON.stringify([
-      db.prepare('SELECT * FROM products ORDER BY id').all(),
-      db.prepare('SELECT * FROM cart_lines ORDER BY shopper_id, product_id').all(),
-      db.prepare('SELECT * FROM shoppers ORDER BY id').all(),
-      db.prepare('SELECT COUNT(*) FROM orders').get(),
-    ]),
-  );
+async function stateFingerprint(): Promise<string> {
+  return JSON.stringify([
+    await server.query('SELECT * FROM products ORDER BY id'),
+    await server.query('SELECT * FROM cart_lines ORDER BY shopper_id, product_id'),
+    await server.query('SELECT * FROM shoppers ORDER BY id'),
+    await server.query('SELECT COUNT(*) AS count FROM orders'),
+  ]);
 }
 
 const raw = (value: unknown) => JSON.stringify(value);
@@ -63,12 +61,12 @@ const rawFrames: Array<{ name: string; frame: string | Buffer; binary?: boolean;
 describe('bad input gets a clear error and changes nothing', () => {
   for (const { name, frame, binary, code, requestId, mentions } of rawFrames) {
     it(`refuses ${name}`, async () => {
-      const before = stateFingerprint();
+      const before = await stateFingerprint();
       const error = await shopper.sendRaw(frame, { binary: binary ?? false });
       expect(error.code).toBe(code);
       expect(error.requestId).toBe(requestId);
       expect(error.message).toContain(mentions);
-      expect(stateFingerprint()).toBe(before);
+      expect(await stateFingerprint()).toBe(before);
       expect(shopper.socket.readyState).toBe(WebSocket.OPEN);
     });
   }
@@ -81,12 +79,12 @@ describe('bad input gets a clear error and changes nothing', () => {
   ];
   for (const { name, send, code } of refusals) {
     it(`refuses ${name}`, async () => {
-      const before = stateFingerprint();
+      const before = await stateFingerprint();
       const reply = await send();
       expect(reply.ok).toBe(false);
       expect(reply.error?.code).toBe(code);
       expect(reply.error?.message.length).toBeGreaterThan(10);
-      expect(stateFingerprint()).toBe(before);
+      expect(await stateFingerprint()).toBe(before);
     });
   }
 
@@ -117,12 +115,12 @@ describe('bad input gets a clear error and changes nothing', () => {
   });
 
   it(`closes a connection that sends a frame over ${frameBytesMax} bytes, and keeps serving others`, async () => {
-    const before = stateFingerprint();
+    const before = await stateFingerprint();
     const oversized = await TestClient.connect(server.webSocketUrl);
     const closed = new Promise<number>((resolve) => oversized.socket.once('close', (code) => resolve(code)));
     oversized.socket.send(raw({ type: 'session.start', requestId: 'big', name: 'x', address: 'y'.repeat(frameBytesMax) }));
     expect(await closed).toBe(1009);
-    expect(stateFingerprint()).toBe(before);
+    expect(await stateFingerprint()).toBe(before);
     const reply = await shopper.request('ping', {});
     expect(reply.ok).toBe(true);
   });
@@ -130,7 +128,7 @@ describe('bad input gets a clear error and changes nothing', () => {
   it('refuses a name with a lone surrogate, naming the field, and stores nothing', async () => {
     const fresh = await TestClient.connect(server.webSocketUrl);
     try {
-      const before = stateFingerprint();
+      const before = await stateFingerprint();
       const error = await fresh.sendRaw(raw({ type: 'session.start', requestId: 'lone-1', name: 'Ada\uD800', address: '1 Main Street' }));
       expect(error).toMatchObject({
         code: 'invalid_message',
@@ -139,7 +137,7 @@ describe('bad input gets a clear error and changes nothing', () => {
       });
       const lowInAddress = await fresh.sendRaw(raw({ type: 'session.start', requestId: 'lone-2', name: 'Ada', address: '\uDC001 Main Street' }));
       expect(lowInAddress.details?.issues?.map((issue) => issue.path)).toEqual(['address']);
-      expect(stateFingerprint()).toBe(before);
+      expect(await stateFingerprint()).toBe(before);
       expect((await fresh.startShopper('Ada', '1 Main Street')).shopper.name).toBe('Ada');
     } finally {
       await fresh.close();
@@ -154,7 +152,7 @@ describe('bad input gets a clear error and changes nothing', () => {
     try {
       const started = await buyer.startShopper(name, address);
       expect(started.shopper).toMatchObject({ name, address });
-      const stored = server.inspect((db) => db.prepare('SELECT name, address FROM shoppers WHERE id = ?').get(started.shopper.id));
+      const [stored] = await server.query('SELECT name, address FROM shoppers WHERE id = ?', started.shopper.id);
       expect(stored).toEqual({ name, address });
       const resumed = await otherTab.expectResult('session.resume', { sessionToken: started.sessionToken });
       expect(resumed.shopper).toEqual(started.shopper);
@@ -167,10 +165,10 @@ describe('bad input gets a clear error and changes nothing', () => {
   });
 
   it(`refuses a name of ${shopperNameLengthMax / 2 + 1} emoji: ${shopperNameLengthMax + 2} code units`, async () => {
-    const before = stateFingerprint();
+    const before = await stateFingerprint();
     const error = await shopper.sendRaw(raw({ type: 'session.start', requestId: 'emoji-1', name: '\u{1F600}'.repeat(shopperNameLengthMax / 2 + 1), address: 'a' }));
     expect(error.details?.issues).toEqual([{ path: 'name', message: `name must be at most ${shopperNameLengthMax} characters` }]);
-    expect(stateFingerprint()).toBe(before);
+    expect(await stateFingerprint()).toBe(before);
   });
 
   it(`accepts a name of exactly ${shopperNameLengthMax} characters`, async () => {

@@ -91,10 +91,11 @@ describe(`${clientCount} clients x ${operationsPerClient} random operations over
     // Each client's OK count equals the ledger rows its request ids produced (keys: <time>-<prefix>-<n>).
     for (const [index, tally] of tallies.entries()) {
       const clientIndex = index % 2 === 0 ? index / 2 : (index - 1) / 2 + userCount;
-      const rows = server.inspect(
-        (db) => (db.prepare("SELECT COUNT(*) AS count FROM ledger_transactions WHERE request_id LIKE ? AND kind <> 'open_account'").get(`%-c${clientIndex}-%`) as { count: number }).count,
+      const [rows] = await server.query<{ count: number }>(
+        "SELECT COUNT(*) AS count FROM ledger_transactions WHERE request_id LIKE ? AND kind <> 'open_account'",
+        `%-c${clientIndex}-%`,
       );
-      expect(rows).toBe(tally.ok);
+      expect(rows!.count).toBe(tally.ok);
     }
     const failures = new Map<string, number>();
     for (const tally of tallies) for (const [code, count] of tally.failures) failures.set(code, (failures.get(code) ?? 0) + count);
@@ -102,15 +103,13 @@ describe(`${clientCount} clients x ${operationsPerClient} random operations over
     expect(tallies.reduce((sum, tally) => sum + tally.ok, 0)).toBeGreaterThan(clientCount * operationsPerClient * 0.5);
 
     // The bank total (deposits less loans owed) moved only by deposits, withdrawals and check payments.
-    const totals = server.inspect(
-      (db) =>
-        db.prepare(
-          `SELECT SUM(CASE WHEN kind IN ('checking','savings') THEN balance_cents ELSE 0 END) AS deposits,
-                  SUM(CASE WHEN kind = 'loan' THEN balance_cents ELSE 0 END) AS loans,
-                  MIN(CASE WHEN kind <> 'system' THEN balance_cents END) AS lowest
-           FROM accounts`,
-        ).get() as { deposits: number; loans: number; lowest: number },
+    const [totals] = await server.query<{ deposits: number; loans: number; lowest: number }>(
+      `SELECT CAST(SUM(CASE WHEN kind IN ('checking','savings') THEN balance_cents ELSE 0 END) AS BIGINT) AS deposits,
+              CAST(SUM(CASE WHEN kind = 'loan' THEN balance_cents ELSE 0 END) AS BIGINT) AS loans,
+              MIN(CASE WHEN kind <> 'system' THEN balance_cents END) AS lowest
+       FROM accounts`,
     );
+    if (totals === undefined) throw new Error('no totals');
     const inflow = tallies.reduce((sum, tally) => sum + tally.netInflowCents, 0);
     expect(totals.deposits - totals.loans).toBe(netBefore + inflow);
     expect(totals.lowest).toBeGreaterThanOrEqual(0);

@@ -16,14 +16,14 @@ async function connectShoppers(count: number): Promise<TestClient[]> {
   return connected;
 }
 
-function stockInDatabase(productId: number): number {
-  return fixture.server.inspect((db) => (db.prepare('SELECT stock FROM products WHERE id = ?').get(productId) as { stock: number }).stock);
+async function stockInDatabase(productId: number): Promise<number> {
+  const [row] = await fixture.server.query<{ stock: number }>('SELECT stock FROM products WHERE id = ?', productId);
+  return row!.stock;
 }
 
-function unitsOrdered(productId: number): number {
-  return fixture.server.inspect(
-    (db) => (db.prepare('SELECT COALESCE(SUM(quantity), 0) AS units FROM order_lines WHERE product_id = ?').get(productId) as { units: number }).units,
-  );
+async function unitsOrdered(productId: number): Promise<number> {
+  const [row] = await fixture.server.query<{ units: number }>('SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) AS units FROM order_lines WHERE product_id = ?', productId);
+  return row!.units;
 }
 
 describe('50 shoppers race for the last 10 units', () => {
@@ -46,8 +46,8 @@ describe('50 shoppers race for the last 10 units', () => {
       const orderNumbers = new Set(winners.map((reply) => (reply.ok ? reply.result.order.orderNumber : 0)));
       expect(orderNumbers.size).toBe(lastUnits);
 
-      expect(stockInDatabase(1)).toBe(0);
-      expect(unitsOrdered(1) + stockInDatabase(1)).toBe(lastUnits);
+      expect(await stockInDatabase(1)).toBe(0);
+      expect((await unitsOrdered(1)) + (await stockInDatabase(1))).toBe(lastUnits);
       await expect.poll(() => shoppers.every((shopper) => shopper.products.get(1)?.stock === 0)).toBe(true);
       for (const shopper of shoppers) expect(Math.min(...shopper.stockSeen)).toBeGreaterThanOrEqual(0);
     });
@@ -65,8 +65,8 @@ describe('50 shoppers race for the last 10 units', () => {
 
     const sold = replies.reduce((units, reply, index) => units + (reply.ok ? wanted[index]! : 0), 0);
     expect(sold).toBeLessThanOrEqual(lastUnits);
-    expect(sold + stockInDatabase(1)).toBe(lastUnits);
-    expect(unitsOrdered(1)).toBe(sold);
+    expect(sold + (await stockInDatabase(1))).toBe(lastUnits);
+    expect(await unitsOrdered(1)).toBe(sold);
     for (const [index, reply] of replies.entries()) {
       if (reply.ok) continue;
       expect(reply.error.code).toBe('out_of_stock');

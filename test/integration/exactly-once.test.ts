@@ -12,12 +12,9 @@ async function customerWithChecking(username: string, openingCents: number): Pro
   return { client, checking: (await openAccount(client, 'checking', openingCents)).number };
 }
 
-function ledgerRowsWithRequestId(requestId: string): number {
-  return fixture.server.inspect(
-    (database) =>
-      database.prepare<[string], { count: number }>('SELECT COUNT(*) AS count FROM ledger_transactions WHERE request_id = ?').get(requestId)!
-        .count,
-  );
+async function ledgerRowsWithRequestId(requestId: string): Promise<number> {
+  const [row] = await fixture.server.query<{ count: number }>('SELECT COUNT(*) AS count FROM ledger_transactions WHERE request_id = ?', requestId);
+  return row!.count;
 }
 
 describe('a repeated key commits once and answers the same', () => {
@@ -33,7 +30,7 @@ describe('a repeated key commits once and answers the same', () => {
     for (const repeat of repeats) expect(repeat).toEqual(first);
     expect(first!.result.transaction.requestId).toBe('tab1-deposit-7');
     expect(first!.result.accounts[0]!.balanceCents).toBe(12_500);
-    expect(ledgerRowsWithRequestId('tab1-deposit-7')).toBe(1);
+    expect(await ledgerRowsWithRequestId('tab1-deposit-7')).toBe(1);
     const { accounts } = await client.expectResult('bank.accounts', {});
     expect(accounts[0]!.balanceCents).toBe(12_500);
   });
@@ -52,7 +49,7 @@ describe('a repeated key commits once and answers the same', () => {
     ]);
     expect(left.ok).toBe(true);
     expect(right).toEqual(left);
-    expect(ledgerRowsWithRequestId('shared-key-1')).toBe(1);
+    expect(await ledgerRowsWithRequestId('shared-key-1')).toBe(1);
     const { accounts } = await other.expectResult('bank.accounts', {});
     expect(accounts[0]!.balanceCents).toBe(701);
   });
@@ -84,7 +81,7 @@ describe('a repeated key commits once and answers the same', () => {
     await client.expectResult('bank.deposit', { accountNumber: checking, amountCents: 10_000 });
 
     expect(await client.request('bank.transfer', body, { requestId: 'pay-rent' })).toEqual(refused);
-    expect(ledgerRowsWithRequestId('pay-rent')).toBe(0);
+    expect(await ledgerRowsWithRequestId('pay-rent')).toBe(0);
     // A new key is a new request, and now it goes through.
     expect((await client.request('bank.transfer', body, { requestId: 'pay-rent-again' })).ok).toBe(true);
   });
@@ -98,7 +95,7 @@ describe('a repeated key commits once and answers the same', () => {
     if (!adaReply.ok || !bobReply.ok) throw new Error('a deposit was refused');
     expect(bobReply.result.transaction.id).not.toBe(adaReply.result.transaction.id);
     expect(bobReply.result.accounts[0]!.balanceCents).toBe(1_022);
-    expect(ledgerRowsWithRequestId('same-key')).toBe(2);
+    expect(await ledgerRowsWithRequestId('same-key')).toBe(2);
   });
 
   it('shows a transaction’s key to its maker and the auditor, never to the customer it paid', async () => {

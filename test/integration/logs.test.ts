@@ -43,7 +43,7 @@ describe('logs', () => {
     const { server, capture } = await serverWithCapturedLogs();
     const client = await connect(server);
     await client.startShopper();
-    tamper(server.databasePath, 'DROP TABLE order_lines; DROP TABLE orders');
+    await server.tamper('DROP TABLE order_lines; DROP TABLE orders');
 
     const reply = await client.request('orders.list', {});
     expect(reply.ok).toBe(false);
@@ -57,7 +57,7 @@ describe('logs', () => {
         time: expect.any(String),
         requestId: reply.error.requestId,
         connectionId: expect.any(Number),
-        err: expect.objectContaining({ message: expect.stringContaining('no such table') }),
+        err: expect.objectContaining({ message: expect.stringMatching(/no such table|does not exist/) }),
       }),
     ]);
   });
@@ -66,14 +66,14 @@ describe('logs', () => {
     const { server, capture } = await serverWithCapturedLogs();
     const client = await connect(server);
     await client.startShopper();
-    tamper(server.databasePath, 'DELETE FROM shoppers');
+    await server.tamper('DELETE FROM shoppers');
 
     const reply = await client.request('cart.add', { productId: 1, quantity: 1 });
     expect(reply.ok).toBe(false);
     if (reply.ok) return;
     expect(reply.error.code).toBe('internal');
     const failure = capture.entries().find((entry) => entry.msg === 'operation failed unexpectedly');
-    expect(failure).toMatchObject({ level: 'error', requestId: reply.error.requestId, type: 'cart.add', err: { message: expect.stringContaining('FOREIGN KEY') } });
+    expect(failure).toMatchObject({ level: 'error', requestId: reply.error.requestId, type: 'cart.add', err: { message: expect.stringMatching(/FOREIGN KEY|foreign key/) } });
   });
 
   it('never puts a password or session token into the logs; the generated auditor password only in its own field', async () => {

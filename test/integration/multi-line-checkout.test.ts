@@ -52,18 +52,16 @@ describe('multi-line checkouts under contention', () => {
     expect(replies.some((reply) => reply.ok)).toBe(true);
     expect(replies.some((reply) => !reply.ok)).toBe(true);
 
-    const databaseStock = server.inspect((db) => (db.prepare('SELECT stock FROM products ORDER BY id').all() as Array<{ stock: number }>).map((row) => row.stock));
+    const databaseStock = (await server.query<{ stock: number }>('SELECT stock FROM products ORDER BY id')).map((row) => row.stock);
     expect(databaseStock).toEqual(expectedStock);
     for (const stock of databaseStock) expect(stock).toBeGreaterThanOrEqual(0);
-    const orderRows = server.inspect((db) => db.prepare('SELECT COUNT(*) AS count FROM orders').get() as { count: number });
-    expect(orderRows.count).toBe(replies.filter((reply) => reply.ok).length);
+    const [orderRows] = await server.query<{ count: number }>('SELECT COUNT(*) AS count FROM orders');
+    expect(orderRows!.count).toBe(replies.filter((reply) => reply.ok).length);
     // A failed checkout leaves the cart as it was; a successful one empties it.
     for (const [index, shopperId] of shopperIds.entries()) {
-      const cartInDatabase = server.inspect((db) =>
-        new Map(
-          (db.prepare('SELECT product_id, quantity FROM cart_lines WHERE shopper_id = ?').all(shopperId) as Array<{ product_id: number; quantity: number }>).map(
-            (row) => [row.product_id, row.quantity],
-          ),
+      const cartInDatabase = new Map(
+        (await server.query<{ product_id: number; quantity: number }>('SELECT product_id, quantity FROM cart_lines WHERE shopper_id = ?', shopperId)).map(
+          (row) => [row.product_id, row.quantity],
         ),
       );
       expect(cartInDatabase).toEqual(replies[index]!.ok ? new Map() : carts[index]);

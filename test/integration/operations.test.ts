@@ -51,7 +51,7 @@ describe('operations endpoints', () => {
     const report = (await ready.json()) as { status: string; checks: { database: { ok: boolean; commitSeq: number } } };
     expect(report).toMatchObject({ status: 'ready', failing: [], checks: { database: { ok: true }, gateway: { ok: true } } });
     // The probe really committed: its row holds the commit the report names.
-    const row = server.inspect((database) => database.prepare<[], { commitSeq: number }>('SELECT commit_seq AS commitSeq FROM health_probe').get());
+    const [row] = await server.query<{ commitSeq: number }>('SELECT commit_seq AS "commitSeq" FROM health_probe');
     expect(row?.commitSeq).toBe(report.checks.database.commitSeq);
   });
 

@@ -2,12 +2,24 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { dropTestSchema, explainUnreachable, newTestSchemaName, queryTestSchema, testDatabaseUrl } from './postgres-schema.ts';
 import { startTallyServer, type TallyServer } from '../../server/app.ts';
 import type { NewProduct } from '../../server/store/store-repository.ts';
 import { loopbackLoadTestLimits, type EdgeLimits } from '../../shared/limits.ts';
 import { silentLogger, type TallyLogger } from '../../server/observability/logger.ts';
 
+/**
+ * The engine test servers run on: SQLite files by default; `TALLY_TEST_ENGINE=postgres` runs them on
+ * the test PostgreSQL (DATABASE_URL), each server in a schema of its own, dropped after.
+ */
+export const testEngine: 'sqlite' | 'postgres' = process.env.TALLY_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+
 export interface TestServer extends TallyServer {
+  engine: 'sqlite' | 'postgres';
+  /** Reads committed rows with SQL both engines understand (`?` placeholders), whichever engine the server runs on. */
+  query<Row>(text: string, ...parameters: Array<string | number>): Promise<Row[]>;
+  /** Changes the database behind the server's back (statements separated by `;`), to test what it does then. */
+  tamper(statements: string): Promise<void>;
   directory: string;
   databasePath: string;
   /** Reads the database directly (read-only), for checks the protocol does not expose. */
@@ -35,7 +47,8 @@ export async function startTestServer(products: readonly NewProduct[] = [product
   const directory = mkdtempSync(join(tmpdir(), 'tally-test-'));
   const catalogPath = join(directory, 'catalog.json');
   writeFileSync(catalogPath, JSON.stringify({ products }));
-  const databasePath = join(directory, 'tally.sqlite');
+  const postgresSchema = testEngine === 'postgres' ? newTestSchemaName() : null;
+  const databasePath = postgresSchema === null ? join(directory, 'tally.sqlite') : `${testDatabaseUrl}?schema=${postgresSchema}`;
   const server = await startTallyServer({
     host: '127.0.0.1',
     port: 0,
@@ -46,12 +59,16 @@ export async function startTestServer(products: readonly NewProduct[] = [product
     limits: settings.limits ?? loopbackLoadTestLimits,
     ...(settings.allowedOrigins === undefined ? {} : { allowedOrigins: settings.allowedOrigins }),
     logger: settings.logger ?? silentLogger(),
+  }).catch((error: unknown) => {
+    throw explainUnreachable(error);
   });
   return {
     ...server,
     directory,
     databasePath,
+    engine: testEngine,
     inspect(reader) {
+      if (postgresSchema !== null) throw new Error('inspect reads a SQLite file; this server runs on PostgreSQL (use query)');
       const database = new Database(databasePath, { readonly: true });
       try {
         return reader(database);
@@ -59,9 +76,33 @@ export async function startTestServer(products: readonly NewProduct[] = [product
         database.close();
       }
     },
+    async query<Row>(text: string, ...parameters: Array<string | number>): Promise<Row[]> {
+      if (postgresSchema === null) {
+        const database = new Database(databasePath, { readonly: true });
+        try {
+          return database.prepare(text).all(...parameters) as Row[];
+        } finally {
+          database.close();
+        }
+      }
+      return queryTestSchema<Row>(postgresSchema, text, parameters);
+    },
+    async tamper(statements: string): Promise<void> {
+      if (postgresSchema !== null) {
+        await queryTestSchema(postgresSchema, statements, []);
+        return;
+      }
+      const database = new Database(databasePath);
+      try {
+        database.exec(statements);
+      } finally {
+        database.close();
+      }
+    },
     async dispose() {
       await server.close();
       rmSync(directory, { recursive: true, force: true });
+      if (postgresSchema !== null) await dropTestSchema(postgresSchema);
     },
   };
 }

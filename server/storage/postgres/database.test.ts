@@ -4,9 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cashAccountNumber } from '../../../shared/account-number.ts';
 import { migratePostgres, openPostgres, type PostgresDatabase } from './database.ts';
 import { postgresMigrations } from './migrations.ts';
+import { explainUnreachable, testDatabaseUrl } from '../../../test/support/postgres-schema.ts';
 
-/** CI sets DATABASE_URL (.ci/run starts PostgreSQL when none answers); this is the machine's default. */
-const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+const databaseUrl = testDatabaseUrl;
 
 const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
 const schemas: string[] = [];
@@ -20,7 +20,9 @@ function newSchema(): string {
 }
 
 async function open(schema: string): Promise<PostgresDatabase> {
-  const sql = await openPostgres(databaseUrl, { schema, connectionsMax: 2 });
+  const sql = await openPostgres(databaseUrl, { schema, connectionsMax: 2 }).catch((error: unknown) => {
+    throw explainUnreachable(error);
+  });
   opened.push(sql);
   return sql;
 }
