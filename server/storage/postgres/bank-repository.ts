@@ -3,6 +3,7 @@ import { accountNumberDrawAttemptsMax } from '../../../shared/limits.ts';
 import { type AccountNumberDraw, drawAccountNumber } from '../../bank/account-number-draw.ts';
 import type { BankRepository, HistoryFilter, LedgerFindings, LedgerTotals, RecordedMovement } from '../../bank/bank-repository.ts';
 import { type AccountState, type LedgerAccountKind, type MovementPlan, type MovementTotals, balanceAfter, movementTotalsEffect } from '../../bank/rules.ts';
+import { type StoredEntry, type StoredTransaction, transactionViews } from '../../bank/stored-transaction.ts';
 import type { PostgresConnection } from './connection.ts';
 
 const cashAccountId = 1;
@@ -20,24 +21,8 @@ interface AccountRow {
   opened_at: Date;
 }
 
-interface TransactionRow {
-  id: number;
-  kind: TransactionKind;
-  amount_cents: number;
-  from_number: string | null;
-  to_number: string | null;
-  username: string;
-  created_at: Date;
-  commit_seq: number;
-  user_id: number;
-  request_id: string | null;
-}
-
-interface EntryRow {
-  transaction_id: number;
-  number: string;
-  amount_cents: number;
-}
+/** PostgreSQL answers timestamptz as a Date. */
+type TransactionRow = Omit<StoredTransaction, 'created_at'> & { created_at: Date };
 
 function accountState(row: AccountRow): AccountState {
   return {
@@ -209,27 +194,10 @@ export class PostgresBankRepository implements BankRepository {
   /** `requestIdsOf`: show only that user's own request ids; undefined shows every one. */
   async #withEntries(sql: PostgresConnection, rows: readonly TransactionRow[], requestIdsOf: number | undefined): Promise<TransactionView[]> {
     if (rows.length === 0) return [];
-    const entries = await sql<EntryRow[]>`
+    const entries = await sql<StoredEntry[]>`
       SELECT e.transaction_id, a.number, e.amount_cents FROM ledger_entries e JOIN accounts a ON a.id = e.account_id
       WHERE e.transaction_id = ANY(${rows.map((row) => row.id)}::bigint[]) ORDER BY e.id`;
-    const byTransaction = new Map<number, Array<{ accountNumber: string; amountCents: number }>>();
-    for (const entry of entries) {
-      const list = byTransaction.get(entry.transaction_id) ?? [];
-      list.push({ accountNumber: entry.number, amountCents: entry.amount_cents });
-      byTransaction.set(entry.transaction_id, list);
-    }
-    return rows.map((row) => ({
-      id: row.id,
-      kind: row.kind,
-      amountCents: row.amount_cents,
-      fromAccountNumber: row.from_number,
-      toAccountNumber: row.to_number,
-      username: row.username,
-      createdAt: row.created_at.toISOString(),
-      seq: row.commit_seq,
-      requestId: requestIdsOf === undefined || requestIdsOf === row.user_id ? row.request_id : null,
-      entries: byTransaction.get(row.id) ?? [],
-    }));
+    return transactionViews(rows.map((row) => ({ ...row, created_at: row.created_at.toISOString() })), entries, requestIdsOf);
   }
 
   async totals(): Promise<{ depositsCents: number; loansOwedCents: number }> {

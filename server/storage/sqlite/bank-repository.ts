@@ -5,6 +5,7 @@ import type { BankRepository, HistoryFilter, LedgerFindings, LedgerTotals, Recor
 import { type AccountState, type LedgerAccountKind, type MovementPlan, type MovementTotals, balanceAfter, movementTotalsEffect } from '../../bank/rules.ts';
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from './database.ts';
+import { type StoredEntry, type StoredTransaction, transactionViews } from '../../bank/stored-transaction.ts';
 
 const cashAccountId = 1;
 
@@ -17,19 +18,6 @@ interface AccountRow {
   balance_cents: number;
   version: number;
   opened_at: string;
-}
-
-interface TransactionRow {
-  id: number;
-  kind: TransactionKind;
-  amount_cents: number;
-  from_number: string | null;
-  to_number: string | null;
-  username: string;
-  created_at: string;
-  commit_seq: number;
-  user_id: number;
-  request_id: string | null;
 }
 
 const accountColumns = `a.id, a.number, a.kind, a.owner_user_id, u.username AS owner_username,
@@ -194,11 +182,11 @@ export class SqliteBankRepository implements BankRepository {
   }
 
   async transactionsSince(sinceSeq: number, limit: number): Promise<TransactionView[]> {
-    const rows = this.#prepared<TransactionRow>(`${transactionSelect} WHERE t.commit_seq > ? ORDER BY t.commit_seq, t.id LIMIT ?`).all(sinceSeq, limit);
+    const rows = this.#prepared<StoredTransaction>(`${transactionSelect} WHERE t.commit_seq > ? ORDER BY t.commit_seq, t.id LIMIT ?`).all(sinceSeq, limit);
     return this.#withEntries(rows, undefined);
   }
 
-  #historyRows(filter: HistoryFilter): TransactionRow[] {
+  #historyRows(filter: HistoryFilter): StoredTransaction[] {
     const conditions: string[] = [];
     const parameters: Array<string | number> = [];
     if (filter.beforeId !== undefined) {
@@ -220,35 +208,18 @@ export class SqliteBankRepository implements BankRepository {
       parameters.push(filter.ownerUserId);
     }
     const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
-    return this.#prepared<TransactionRow>(`${transactionSelect} ${where} ORDER BY t.id DESC LIMIT ?`).all(...parameters, filter.limit);
+    return this.#prepared<StoredTransaction>(`${transactionSelect} ${where} ORDER BY t.id DESC LIMIT ?`).all(...parameters, filter.limit);
   }
 
   /** `requestIdsOf`: show only that user's own request ids; undefined shows every one. */
-  #withEntries(rows: readonly TransactionRow[], requestIdsOf: number | undefined): TransactionView[] {
+  #withEntries(rows: readonly StoredTransaction[], requestIdsOf: number | undefined): TransactionView[] {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
-    const entries = this.#prepared<{ transaction_id: number; number: string; amount_cents: number }>(
+    const entries = this.#prepared<StoredEntry>(
       `SELECT e.transaction_id, a.number, e.amount_cents FROM ledger_entries e JOIN accounts a ON a.id = e.account_id
        WHERE e.transaction_id IN (${ids.map(() => '?').join(', ')}) ORDER BY e.id`,
     ).all(...ids);
-    const byTransaction = new Map<number, Array<{ accountNumber: string; amountCents: number }>>();
-    for (const entry of entries) {
-      const list = byTransaction.get(entry.transaction_id) ?? [];
-      list.push({ accountNumber: entry.number, amountCents: entry.amount_cents });
-      byTransaction.set(entry.transaction_id, list);
-    }
-    return rows.map((row) => ({
-      id: row.id,
-      kind: row.kind,
-      amountCents: row.amount_cents,
-      fromAccountNumber: row.from_number,
-      toAccountNumber: row.to_number,
-      username: row.username,
-      createdAt: row.created_at,
-      seq: row.commit_seq,
-      requestId: requestIdsOf === undefined || requestIdsOf === row.user_id ? row.request_id : null,
-      entries: byTransaction.get(row.id) ?? [],
-    }));
+    return transactionViews(rows, entries, requestIdsOf);
   }
 
   #prepared<Row>(text: string): Database.Statement<Array<string | number>, Row> {

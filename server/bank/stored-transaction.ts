@@ -1,0 +1,51 @@
+import type { TransactionKind, TransactionView } from '../../shared/protocol.ts';
+
+/** A ledger transaction as both storage engines read it (times as ISO strings). */
+export interface StoredTransaction {
+  id: number;
+  kind: TransactionKind;
+  amount_cents: number;
+  from_number: string | null;
+  to_number: string | null;
+  username: string;
+  created_at: string;
+  commit_seq: number;
+  user_id: number;
+  request_id: string | null;
+}
+
+/** One ledger entry, with its account's number. */
+export interface StoredEntry {
+  transaction_id: number;
+  number: string;
+  amount_cents: number;
+}
+
+/**
+ * Transactions as the protocol shows them, each with its entries in the order given.
+ * `requestIdsOf`: show only that user's own request ids (others see null); undefined shows every one.
+ */
+export function transactionViews(
+  transactions: readonly StoredTransaction[],
+  entries: readonly StoredEntry[],
+  requestIdsOf: number | undefined,
+): TransactionView[] {
+  const byTransaction = new Map<number, Array<{ accountNumber: string; amountCents: number }>>();
+  for (const entry of entries) {
+    const list = byTransaction.get(entry.transaction_id) ?? [];
+    list.push({ accountNumber: entry.number, amountCents: entry.amount_cents });
+    byTransaction.set(entry.transaction_id, list);
+  }
+  return transactions.map((row) => ({
+    id: row.id,
+    kind: row.kind,
+    amountCents: row.amount_cents,
+    fromAccountNumber: row.from_number,
+    toAccountNumber: row.to_number,
+    username: row.username,
+    createdAt: row.created_at,
+    seq: row.commit_seq,
+    requestId: requestIdsOf === undefined || requestIdsOf === row.user_id ? row.request_id : null,
+    entries: byTransaction.get(row.id) ?? [],
+  }));
+}
