@@ -91,6 +91,7 @@ function detailLines(result: BenchSuiteResult): string[] {
   const { ledger } = result;
   const lines = [
     ...(result.options.inMemoryDatabase === true ? ['Tally ran on an IN-MEMORY database (--in-memory-database): nothing was durable; this run shows the floor, not Tally'] : []),
+    ...(result.options.postgresUrl !== undefined ? ['Tally ran on PostgreSQL (--postgres), one server process, in a schema of its own dropped after the run'] : []),
     `row 3 observers (${result.options.observersParse ? 'parsing every frame, as tabs do' : 'counting frames, not parsing them: --observers-parse to parse'}): ` +
       `${anonymousTabs} anonymous tabs got ${whole(anonymousFrames)} frames, ${mib(anonymousBytes)}; ` +
       `${auditorTabs} auditor tabs got ${whole(auditorFrames)} frames, ${mib(auditorBytes)}`,

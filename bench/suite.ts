@@ -5,7 +5,7 @@
  *   npm run bench -- [--seconds 5] [--connections 64] [--many-connections 512] [--observers 100]
  *                    [--idle-connections 10000] [--flash-shoppers 1000] [--flash-units 100]
  *                    [--load-processes <cores>] [--json <file>] [--profile-server <dir>] [--observers-parse]
- *                    [--in-memory-database]
+ *                    [--in-memory-database] [--postgres <postgres://url>]
  *
  * The Tally server, the echo server and the load processes are separate processes (the load is
  * split over --load-processes of them, one per core by default), so no client shares a process,
@@ -22,7 +22,9 @@
  *
  * bench/checkout.ts, bench/transfers.ts and bench/ws-echo.ts stay as in-process micro-benchmarks.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import postgres from 'postgres';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +86,11 @@ export interface BenchSuiteOptions {
    * for finding the floor (what the rest of the server costs once storage is free); the table says so.
    */
   inMemoryDatabase?: boolean;
+  /**
+   * Tally on PostgreSQL at this URL instead of a SQLite file: the run uses a schema of its own
+   * (`tally_bench_<random>`), dropped at the end.
+   */
+  postgresUrl?: string;
   /** A folder for the Tally server's V8 CPU profile of the whole run (node --cpu-prof), to open in Chrome DevTools. */
   serverProfileDirectory?: string;
 }
@@ -192,6 +199,33 @@ interface Running {
   workers: LoadWorker[];
 }
 
+/** The schema a PostgreSQL run keeps its tables in, dropped at the end. */
+const benchSchema = `tally_bench_${randomBytes(6).toString('hex')}`;
+
+function databaseFor(options: BenchSuiteOptions, directory: string): string {
+  if (options.postgresUrl !== undefined) {
+    const url = new URL(options.postgresUrl);
+    url.searchParams.set('schema', benchSchema);
+    return url.toString();
+  }
+  return options.inMemoryDatabase === true ? ':memory:' : join(directory, 'bench.sqlite');
+}
+
+function withoutPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password !== '') parsed.password = '***';
+  return parsed.toString();
+}
+
+async function dropBenchSchema(postgresUrl: string, schema: string): Promise<void> {
+  const admin = postgres(postgresUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+}
+
 export async function runBenchSuite(options: BenchSuiteOptions): Promise<BenchSuiteResult> {
   checkOptions(options);
   const log = options.log ?? (() => {});
@@ -203,14 +237,16 @@ export async function runBenchSuite(options: BenchSuiteOptions): Promise<BenchSu
     writeFileSync(catalogPath, JSON.stringify(catalog));
     log(`starting the Tally server, the echo server and ${options.loadProcesses} load processes`);
     const started = await startAll(running, {
-        databasePath: options.inMemoryDatabase === true ? ':memory:' : join(directory, 'bench.sqlite'),
+        databasePath: databaseFor(options, directory),
         catalogPath,
         webRoot: directory,
         auditorPassword,
         ...(options.serverProfileDirectory === undefined ? {} : { profileDirectory: options.serverProfileDirectory }),
       }, options.loadProcesses);
     const measured = await measure(started, options, log);
-    const { log: _log, ...shownOptions } = options;
+    const { log: _log, ...allOptions } = options;
+    // A URL may carry a password: the report (and --json) shows it without one.
+    const shownOptions = allOptions.postgresUrl === undefined ? allOptions : { ...allOptions, postgresUrl: withoutPassword(allOptions.postgresUrl) };
     const result: BenchSuiteResult = {
       options: shownOptions,
       ...measured,
@@ -224,6 +260,7 @@ export async function runBenchSuite(options: BenchSuiteOptions): Promise<BenchSu
   } finally {
     await Promise.all([...running.workers.map((worker) => worker.stop()), ...[running.tally, running.echo].map((server) => (server === null ? undefined : stopProcess(server.child)))]);
     rmSync(directory, { recursive: true, force: true });
+    if (options.postgresUrl !== undefined) await dropBenchSchema(options.postgresUrl, benchSchema);
   }
 }
 
@@ -567,6 +604,7 @@ function readOptions(argv: readonly string[]): { options: BenchSuiteOptions; jso
       'profile-server': { type: 'string' },
       'observers-parse': { type: 'boolean', default: false },
       'in-memory-database': { type: 'boolean', default: false },
+      postgres: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -584,6 +622,7 @@ function readOptions(argv: readonly string[]): { options: BenchSuiteOptions; jso
     ...(values['profile-server'] === undefined ? {} : { serverProfileDirectory: values['profile-server'] }),
     observersParse: values['observers-parse'],
     inMemoryDatabase: values['in-memory-database'],
+    ...(values.postgres === undefined ? {} : { postgresUrl: values.postgres }),
   };
   return { options, jsonPath: values.json ?? null };
 }
