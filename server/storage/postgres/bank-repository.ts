@@ -2,39 +2,22 @@ import type { AccountKind, TransactionKind, TransactionView } from '../../../sha
 import { accountNumberDrawAttemptsMax } from '../../../shared/limits.ts';
 import { type AccountNumberDraw, drawAccountNumber } from '../../bank/account-number-draw.ts';
 import type { BankRepository, HistoryFilter, LedgerFindings, LedgerTotals, RecordedMovement } from '../../bank/bank-repository.ts';
-import { type AccountState, type LedgerAccountKind, type MovementPlan, type MovementTotals, balanceAfter, movementTotalsEffect } from '../../bank/rules.ts';
-import { type StoredEntry, type StoredTransaction, transactionViews } from '../../bank/stored-transaction.ts';
+import { type AccountState, type MovementPlan, type MovementTotals, balanceAfter, movementTotalsEffect } from '../../bank/rules.ts';
+import { type StoredAccount, type StoredEntry, type StoredTransaction, accountState, transactionViews } from '../../bank/stored-ledger.ts';
 import type { PostgresConnection } from './connection.ts';
 
 const cashAccountId = 1;
 /** How many rows each integrity finding lists at most, as in the SQLite engine. */
 const findingsRowsMax = 100;
 
-interface AccountRow {
-  id: number;
-  number: string;
-  kind: LedgerAccountKind;
-  owner_user_id: number | null;
-  owner_username: string | null;
-  balance_cents: number;
-  version: number;
-  opened_at: Date;
-}
+/** PostgreSQL answers timestamptz as a Date. */
+type AccountRow = Omit<StoredAccount, 'opened_at'> & { opened_at: Date };
 
 /** PostgreSQL answers timestamptz as a Date. */
 type TransactionRow = Omit<StoredTransaction, 'created_at'> & { created_at: Date };
 
-function accountState(row: AccountRow): AccountState {
-  return {
-    id: row.id,
-    number: row.number,
-    kind: row.kind,
-    ownerUserId: row.owner_user_id,
-    ownerUsername: row.owner_username ?? 'Tally Bank',
-    balanceCents: row.balance_cents,
-    version: row.version,
-    openedAt: row.opened_at.toISOString(),
-  };
+function accountStateOf(row: AccountRow): AccountState {
+  return accountState({ ...row, opened_at: row.opened_at.toISOString() });
 }
 
 const accountColumns = (sql: PostgresConnection) => sql`a.id, a.number, a.kind, a.owner_user_id, u.username AS owner_username,
@@ -68,13 +51,13 @@ export class PostgresBankRepository implements BankRepository {
     const sql = this.#query();
     const [row] = await sql<AccountRow[]>`${accountSelect(sql)} WHERE a.id = ${cashAccountId}`;
     if (row === undefined) throw new Error('the bank cash account (id 1) is missing');
-    return accountState(row);
+    return accountStateOf(row);
   }
 
   async findAccount(number: string): Promise<AccountState | undefined> {
     const sql = this.#query();
     const [row] = await sql<AccountRow[]>`${accountSelect(sql)} WHERE a.number = ${number}`;
-    return row === undefined ? undefined : accountState(row);
+    return row === undefined ? undefined : accountStateOf(row);
   }
 
   async countAccounts(ownerUserId: number): Promise<number> {
@@ -96,7 +79,7 @@ export class PostgresBankRepository implements BankRepository {
           RETURNING *
         )
         SELECT ${accountColumns(sql)} FROM a LEFT JOIN users u ON u.id = a.owner_user_id`;
-      if (row !== undefined) return accountState(row);
+      if (row !== undefined) return accountStateOf(row);
     }
     throw new Error(`every one of ${accountNumberDrawAttemptsMax} drawn account numbers is taken`);
   }
@@ -104,7 +87,7 @@ export class PostgresBankRepository implements BankRepository {
   async listAccounts(ownerUserId: number): Promise<AccountState[]> {
     const sql = this.#query();
     const rows = await sql<AccountRow[]>`${accountSelect(sql)} WHERE a.owner_user_id = ${ownerUserId} ORDER BY a.id`;
-    return rows.map(accountState);
+    return rows.map(accountStateOf);
   }
 
   /**
@@ -182,7 +165,7 @@ export class PostgresBankRepository implements BankRepository {
       ownerUserId === undefined
         ? await sql<AccountRow[]>`${accountSelect(sql)} WHERE a.changed_seq > ${sinceSeq} AND a.kind <> 'system' ORDER BY a.id LIMIT ${limit}`
         : await sql<AccountRow[]>`${accountSelect(sql)} WHERE a.owner_user_id = ${ownerUserId} AND a.changed_seq > ${sinceSeq} ORDER BY a.id LIMIT ${limit}`;
-    return rows.map(accountState);
+    return rows.map(accountStateOf);
   }
 
   async transactionsSince(sinceSeq: number, limit: number): Promise<TransactionView[]> {

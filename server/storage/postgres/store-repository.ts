@@ -2,24 +2,10 @@ import type { OrderView, ProductView, ShopperView } from '../../../shared/protoc
 import type { CartLineRow, NewOrder, NewProduct, StoreRepository } from '../../store/store-repository.ts';
 import type { SessionTimes } from '../../users/session-expiry.ts';
 import type { PostgresConnection } from './connection.ts';
+import { type StoredOrder, type StoredOrderLine, linesByOrder, orderView } from '../../store/order-view.ts';
 
-interface OrderRow {
-  id: number;
-  requestId: string | null;
-  commitSeq: number;
-  shipName: string;
-  shipAddress: string;
-  totalCents: number;
-  placedAt: Date;
-}
-
-interface OrderLineRow {
-  orderId: number;
-  productId: number;
-  name: string;
-  unitPriceCents: number;
-  quantity: number;
-}
+/** PostgreSQL answers timestamptz as a Date. */
+type OrderRow = Omit<StoredOrder, 'placedAt'> & { placedAt: Date };
 
 interface ShopperSessionRow extends ShopperView {
   createdAt: Date;
@@ -176,8 +162,8 @@ export class PostgresStoreRepository implements StoreRepository {
       )
       SELECT id FROM placed`;
     const { id } = row!;
-    const orderRow: OrderRow = { id, requestId, commitSeq, shipName: shipTo.name, shipAddress: shipTo.address, totalCents, placedAt: new Date(placedAt) };
-    return orderView(orderRow, lines.map((line) => ({ orderId: id, ...line })), placedAt);
+    const stored: StoredOrder = { id, requestId, commitSeq, shipName: shipTo.name, shipAddress: shipTo.address, totalCents, placedAt };
+    return orderView(stored, lines.map((line) => ({ orderId: id, ...line })));
   }
 
   async listOrders(shopperId: number, limit: number): Promise<OrderView[]> {
@@ -187,17 +173,12 @@ export class PostgresStoreRepository implements StoreRepository {
              ship_address AS "shipAddress", total_cents AS "totalCents", placed_at AS "placedAt"
       FROM orders WHERE shopper_id = ${shopperId} ORDER BY id DESC LIMIT ${limit}`;
     if (orders.length === 0) return [];
-    const lines = await sql<OrderLineRow[]>`
+    const lines = await sql<StoredOrderLine[]>`
       SELECT order_id AS "orderId", product_id AS "productId", name, unit_price_cents AS "unitPriceCents", quantity
       FROM order_lines WHERE order_id = ANY(${orders.map((order) => order.id)}::bigint[])
       ORDER BY order_id, line_order`;
-    const linesByOrder = new Map<number, OrderLineRow[]>();
-    for (const line of lines) {
-      const orderLines = linesByOrder.get(line.orderId) ?? [];
-      orderLines.push(line);
-      linesByOrder.set(line.orderId, orderLines);
-    }
-    return orders.map((order) => orderView(order, linesByOrder.get(order.id) ?? []));
+    const grouped = linesByOrder(lines);
+    return orders.map((order) => orderView({ ...order, placedAt: order.placedAt.toISOString() }, grouped.get(order.id) ?? []));
   }
 }
 
@@ -205,21 +186,3 @@ function productColumns(sql: PostgresConnection) {
   return sql`id, name, description, emoji, price_cents AS "priceCents", stock, version`;
 }
 
-/** `placedAt`: the text the order was placed with, when at hand (else the stored time as ISO 8601). */
-function orderView(order: OrderRow, lines: readonly OrderLineRow[], placedAt = order.placedAt.toISOString()): OrderView {
-  return {
-    orderNumber: order.id,
-    requestId: order.requestId,
-    seq: order.commitSeq,
-    placedAt,
-    shipTo: { name: order.shipName, address: order.shipAddress },
-    totalCents: order.totalCents,
-    lines: lines.map((line) => ({
-      productId: line.productId,
-      name: line.name,
-      unitPriceCents: line.unitPriceCents,
-      quantity: line.quantity,
-      lineTotalCents: line.unitPriceCents * line.quantity,
-    })),
-  };
-}

@@ -2,23 +2,12 @@ import type { AccountKind, TransactionKind, TransactionView, UserView } from '..
 import { accountNumberDrawAttemptsMax } from '../../../shared/limits.ts';
 import { type AccountNumberDraw, drawAccountNumber } from '../../bank/account-number-draw.ts';
 import type { BankRepository, HistoryFilter, LedgerFindings, LedgerTotals, RecordedMovement } from '../../bank/bank-repository.ts';
-import { type AccountState, type LedgerAccountKind, type MovementPlan, type MovementTotals, balanceAfter, movementTotalsEffect } from '../../bank/rules.ts';
+import { type AccountState, type MovementPlan, type MovementTotals, balanceAfter, movementTotalsEffect } from '../../bank/rules.ts';
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from './database.ts';
-import { type StoredEntry, type StoredTransaction, transactionViews } from '../../bank/stored-transaction.ts';
+import { type StoredAccount, type StoredEntry, type StoredTransaction, accountState, transactionViews } from '../../bank/stored-ledger.ts';
 
 const cashAccountId = 1;
-
-interface AccountRow {
-  id: number;
-  number: string;
-  kind: LedgerAccountKind;
-  owner_user_id: number | null;
-  owner_username: string | null;
-  balance_cents: number;
-  version: number;
-  opened_at: string;
-}
 
 const accountColumns = `a.id, a.number, a.kind, a.owner_user_id, u.username AS owner_username,
   a.balance_cents, a.version, a.opened_at
@@ -30,19 +19,6 @@ const transactionSelect = `SELECT t.id, t.kind, t.amount_cents, f.number AS from
   JOIN users u ON u.id = t.user_id
   LEFT JOIN accounts f ON f.id = t.from_account_id
   LEFT JOIN accounts d ON d.id = t.to_account_id`;
-
-function accountState(row: AccountRow): AccountState {
-  return {
-    id: row.id,
-    number: row.number,
-    kind: row.kind,
-    ownerUserId: row.owner_user_id,
-    ownerUsername: row.owner_username ?? 'Tally Bank',
-    balanceCents: row.balance_cents,
-    version: row.version,
-    openedAt: row.opened_at,
-  };
-}
 
 /** The bank's tables in SQLite; statements prepared once, synchronous underneath. */
 export class SqliteBankRepository implements BankRepository {
@@ -57,15 +33,15 @@ export class SqliteBankRepository implements BankRepository {
     this.#database = database;
     this.#drawAccountNumber = drawNumber;
     this.#statements = {
-      accountById: database.prepare<[number], AccountRow>(`SELECT ${accountColumns} WHERE a.id = ?`),
-      accountByNumber: database.prepare<[string], AccountRow>(`SELECT ${accountColumns} WHERE a.number = ?`),
+      accountById: database.prepare<[number], StoredAccount>(`SELECT ${accountColumns} WHERE a.id = ?`),
+      accountByNumber: database.prepare<[string], StoredAccount>(`SELECT ${accountColumns} WHERE a.number = ?`),
       countAccounts: database.prepare<[number], { count: number }>('SELECT COUNT(*) AS count FROM accounts WHERE owner_user_id = ?'),
       // A drawn number someone already holds inserts nothing (and answers no row): draw again.
       insertAccount: database.prepare<[string, string, number, string, number], { id: number }>(
         `INSERT INTO accounts (number, kind, owner_user_id, balance_cents, version, opened_at, changed_seq)
          VALUES (?, ?, ?, 0, 1, ?, ?) ON CONFLICT (number) DO NOTHING RETURNING id`,
       ),
-      listAccounts: database.prepare<[number], AccountRow>(`SELECT ${accountColumns} WHERE a.owner_user_id = ? ORDER BY a.id`),
+      listAccounts: database.prepare<[number], StoredAccount>(`SELECT ${accountColumns} WHERE a.owner_user_id = ? ORDER BY a.id`),
       insertTransaction: database.prepare<[string, number, number | null, number | null, number, string | null, string, number], { id: number }>(
         `INSERT INTO ledger_transactions (kind, amount_cents, from_account_id, to_account_id, user_id, request_id, created_at, commit_seq)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -74,10 +50,10 @@ export class SqliteBankRepository implements BankRepository {
       moveBalance: database.prepare<[number, number, number, number, number]>(
         'UPDATE accounts SET balance_cents = ?, version = version + 1, changed_seq = ? WHERE id = ? AND balance_cents = ? AND version = ?',
       ),
-      accountsChangedSince: database.prepare<[number, number], AccountRow>(
+      accountsChangedSince: database.prepare<[number, number], StoredAccount>(
         `SELECT ${accountColumns} WHERE a.changed_seq > ? AND a.kind <> 'system' ORDER BY a.id LIMIT ?`,
       ),
-      ownAccountsChangedSince: database.prepare<[number, number, number], AccountRow>(
+      ownAccountsChangedSince: database.prepare<[number, number, number], StoredAccount>(
         `SELECT ${accountColumns} WHERE a.owner_user_id = ? AND a.changed_seq > ? ORDER BY a.id LIMIT ?`,
       ),
       totals: database.prepare<[], { deposits: number; loans: number }>(

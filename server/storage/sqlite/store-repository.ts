@@ -2,6 +2,7 @@ import type { OrderView, ProductView, ShopperView } from '../../../shared/protoc
 import type { CartLineRow, NewOrder, NewProduct, StoreRepository } from '../../store/store-repository.ts';
 import type { SqliteDatabase } from './database.ts';
 import type { SessionTimes } from '../../users/session-expiry.ts';
+import { type StoredOrder, type StoredOrderLine, linesByOrder, orderView } from '../../store/order-view.ts';
 
 interface ProductRow {
   id: number;
@@ -11,24 +12,6 @@ interface ProductRow {
   price_cents: number;
   stock: number;
   version: number;
-}
-
-interface OrderRow {
-  id: number;
-  request_id: string | null;
-  commit_seq: number;
-  ship_name: string;
-  ship_address: string;
-  total_cents: number;
-  placed_at: string;
-}
-
-interface OrderLineRow {
-  order_id: number;
-  product_id: number;
-  name: string;
-  unit_price_cents: number;
-  quantity: number;
 }
 
 function productView(row: ProductRow): ProductView {
@@ -92,11 +75,13 @@ export class SqliteStoreRepository implements StoreRepository {
         `INSERT INTO order_lines (order_id, product_id, name, unit_price_cents, quantity)
          VALUES (?, ?, ?, ?, ?)`,
       ),
-      listOrders: database.prepare<[number, number], OrderRow>(
-        'SELECT * FROM orders WHERE shopper_id = ? ORDER BY id DESC LIMIT ?',
+      listOrders: database.prepare<[number, number], StoredOrder>(
+        `SELECT id, request_id AS requestId, commit_seq AS commitSeq, ship_name AS shipName, ship_address AS shipAddress,
+                total_cents AS totalCents, placed_at AS placedAt
+         FROM orders WHERE shopper_id = ? ORDER BY id DESC LIMIT ?`,
       ),
-      orderLines: database.prepare<[number, number], OrderLineRow>(
-        `SELECT * FROM order_lines
+      orderLines: database.prepare<[number, number], StoredOrderLine>(
+        `SELECT order_id AS orderId, product_id AS productId, name, unit_price_cents AS unitPriceCents, quantity FROM order_lines
          WHERE order_id IN (SELECT id FROM orders WHERE shopper_id = ? ORDER BY id DESC LIMIT ?)
          ORDER BY order_id, rowid`,
       ),
@@ -167,43 +152,14 @@ export class SqliteStoreRepository implements StoreRepository {
     for (const line of order.lines) {
       this.#statements.insertOrderLine.run(id, line.productId, line.name, line.unitPriceCents, line.quantity);
     }
-    const row = { id, request_id: requestId, commit_seq: commitSeq, ship_name: shipTo.name, ship_address: shipTo.address, total_cents: totalCents, placed_at: placedAt };
-    return orderView(row, order.lines.map((line) => ({
-      order_id: id,
-      product_id: line.productId,
-      name: line.name,
-      unit_price_cents: line.unitPriceCents,
-      quantity: line.quantity,
-    })));
+    const stored: StoredOrder = { id, requestId, commitSeq, shipName: shipTo.name, shipAddress: shipTo.address, totalCents, placedAt };
+    return orderView(stored, order.lines.map((line) => ({ orderId: id, ...line })));
   }
 
   async listOrders(shopperId: number, limit: number): Promise<OrderView[]> {
     const orders = this.#statements.listOrders.all(shopperId, limit);
     if (orders.length === 0) return [];
-    const linesByOrder = new Map<number, OrderLineRow[]>();
-    for (const line of this.#statements.orderLines.all(shopperId, limit)) {
-      const lines = linesByOrder.get(line.order_id) ?? [];
-      lines.push(line);
-      linesByOrder.set(line.order_id, lines);
-    }
-    return orders.map((order) => orderView(order, linesByOrder.get(order.id) ?? []));
+    const grouped = linesByOrder(this.#statements.orderLines.all(shopperId, limit));
+    return orders.map((order) => orderView(order, grouped.get(order.id) ?? []));
   }
-}
-
-function orderView(order: OrderRow, lines: readonly OrderLineRow[]): OrderView {
-  return {
-    orderNumber: order.id,
-    requestId: order.request_id,
-    seq: order.commit_seq,
-    placedAt: order.placed_at,
-    shipTo: { name: order.ship_name, address: order.ship_address },
-    totalCents: order.total_cents,
-    lines: lines.map((line) => ({
-      productId: line.product_id,
-      name: line.name,
-      unitPriceCents: line.unit_price_cents,
-      quantity: line.quantity,
-      lineTotalCents: line.unit_price_cents * line.quantity,
-    })),
-  };
 }

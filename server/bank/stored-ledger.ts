@@ -1,4 +1,5 @@
 import type { TransactionKind, TransactionView } from '../../shared/protocol.ts';
+import type { AccountState, LedgerAccountKind } from './rules.ts';
 
 /** A ledger transaction as both storage engines read it (times as ISO strings). */
 export interface StoredTransaction {
@@ -48,4 +49,32 @@ export function transactionViews(
     requestId: requestIdsOf === undefined || requestIdsOf === row.user_id ? row.request_id : null,
     entries: byTransaction.get(row.id) ?? [],
   }));
+}
+
+/** An account as both storage engines read it, with its owner's name (none for the bank's own). */
+export interface StoredAccount {
+  id: number;
+  number: string;
+  kind: LedgerAccountKind;
+  owner_user_id: number | null;
+  owner_username: string | null;
+  balance_cents: number;
+  version: number;
+  opened_at: string;
+}
+
+/** The bank's own accounts (the cash account) are shown as held by the bank. */
+export const bankOwnerName = 'Tally Bank';
+
+export function accountState(row: StoredAccount): AccountState {
+  return {
+    id: row.id,
+    number: row.number,
+    kind: row.kind,
+    ownerUserId: row.owner_user_id,
+    ownerUsername: row.owner_username ?? bankOwnerName,
+    balanceCents: row.balance_cents,
+    version: row.version,
+    openedAt: row.opened_at,
+  };
 }
