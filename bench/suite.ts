@@ -24,7 +24,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import postgres from 'postgres';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +47,7 @@ import {
 } from './load-jobs.ts';
 import { formatCounts, formatReport } from './suite-report.ts';
 import { LoadWorker, openFilesLimit, readResidentKib, startEchoProcess, startTallyProcess, stopProcess, type ServerProcess, type TallyProcessSettings } from './suite-processes.ts';
+import { dropSchema } from '../server/storage/postgres/database.ts';
 
 const auditorPassword = 'bench-auditor-password';
 const customerPassword = 'bench-customer-password';
@@ -217,14 +217,6 @@ function withoutPassword(url: string): string {
   return parsed.toString();
 }
 
-async function dropBenchSchema(postgresUrl: string, schema: string): Promise<void> {
-  const admin = postgres(postgresUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await admin.end({ timeout: 5 });
-  }
-}
 
 export async function runBenchSuite(options: BenchSuiteOptions): Promise<BenchSuiteResult> {
   checkOptions(options);
@@ -260,7 +252,7 @@ export async function runBenchSuite(options: BenchSuiteOptions): Promise<BenchSu
   } finally {
     await Promise.all([...running.workers.map((worker) => worker.stop()), ...[running.tally, running.echo].map((server) => (server === null ? undefined : stopProcess(server.child)))]);
     rmSync(directory, { recursive: true, force: true });
-    if (options.postgresUrl !== undefined) await dropBenchSchema(options.postgresUrl, benchSchema);
+    if (options.postgresUrl !== undefined) await dropSchema(options.postgresUrl, benchSchema);
   }
 }
 

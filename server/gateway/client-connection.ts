@@ -47,13 +47,13 @@ export interface VisibleChanges {
   transactions: TransactionView[];
 }
 
+let connectionsEverOpened = 0;
+
 /**
  * One connected tab: its sessions, its requests in flight, and its outgoing changes.
  * A client that keeps up receives each commit batch's frame for its audience as is; one that
  * falls behind gets the latest state of what changed, conflated by entity, once its buffer drains.
  */
-let connectionsEverOpened = 0;
-
 export class ClientConnection {
   readonly socket: WebSocket;
   /** Unique in this process, for logs and per-connection limits. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { openPostgres, type PostgresDatabase } from '../../server/storage/postgres/database.ts';
+import { dropSchema, openPostgres, type PostgresDatabase } from '../../server/storage/postgres/database.ts';
 
 /** CI sets DATABASE_URL (.ci/run starts PostgreSQL when none answers); this is the machine's default. */
 export const testDatabaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -18,13 +18,8 @@ export function newTestSchemaName(): string {
 }
 
 /** Drops a test schema and everything in it. */
-export async function dropTestSchema(schema: string): Promise<void> {
-  const admin = postgres(testDatabaseUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await admin.end({ timeout: 5 });
-  }
+export function dropTestSchema(schema: string): Promise<void> {
+  return dropSchema(testDatabaseUrl, schema);
 }
 
 /** Runs one read on a test schema, `?` placeholders as in SQLite. */

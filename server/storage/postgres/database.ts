@@ -60,6 +60,17 @@ export async function migratePostgres(sql: PostgresDatabase, migrations: readonl
   });
 }
 
+/** Drops a schema and everything in it (a test's or a benchmark's own), on a connection of its own. */
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  if (!schemaNamePattern.test(schema)) throw new RangeError(`"${schema}" is not a schema name Tally uses (a-z, 0-9, _)`);
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+}
+
 /** Two processes creating the schema at once: one wins, the other finds it made. */
 async function createSchema(sql: PostgresDatabase, schema: string): Promise<void> {
   try {
