@@ -15,9 +15,10 @@ import { StoreOperations } from './store/store-operations.ts';
 import type { TallyContext } from './operations/context.ts';
 import { OperationRunner } from './operations/operation-runner.ts';
 import { SyncOperations } from './sync/sync-operations.ts';
+import { CommitPublisher } from './sync/commit-publisher.ts';
 import { UserOperations } from './users/user-operations.ts';
 import type { BankStats } from '../shared/protocol.ts';
-import { edgeLimitDefaults, type EdgeLimits } from '../shared/limits.ts';
+import { commitFeedPollIntervalMs, edgeLimitDefaults, type EdgeLimits } from '../shared/limits.ts';
 import { EdgeRateLimits } from './gateway/rate-limits.ts';
 import { shopperSessionLifetime, userSessionLifetime } from './users/session-expiry.ts';
 import { sweepSessions } from './users/session-sweeper.ts';
@@ -46,6 +47,8 @@ export interface TallyServerOptions {
   limits?: Partial<EdgeLimits>;
   /** Origins besides the server's own whose pages may open a WebSocket, e.g. https://shop.example.com. */
   allowedOrigins?: readonly string[];
+  /** The WebSocket addresses of every process serving this database (this one included), told to clients in the welcome. */
+  endpoints?: readonly string[];
   /** JSON lines to stdout by default; tests pass a silent one or one that writes where they read. */
   logger?: TallyLogger;
 }
@@ -68,13 +71,24 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
   let gateway: Gateway | null = null;
   let recorder: DashboardRecorder | null = null;
   const operationRate = new OperationRate();
-  const unitOfWork = new UnitOfWork<TallyContext>(engine, {
-    onCommit: (seq, changes, batch) => {
+  // Every commit, this process's and (on a shared database) every other's, reaches the tabs in commit order.
+  const publisher = new CommitPublisher({
+    publishedSeq: engine.lastCommittedSeq(),
+    feed: storage.feed,
+    publish: (seq, changes, batch) => {
+      unitOfWork.noteCommittedElsewhere(seq);
       operationRate.record(changes.transactions.length);
-      metrics.commitDurable(batch.operations);
       recorder?.recordCommit(seq, changes, batch);
       gateway?.publish(seq, changes);
     },
+    onError: (error) => logger.warn({ err: error }, 'reading other processes\' commits failed; trying again at the next poll'),
+  });
+  const unitOfWork = new UnitOfWork<TallyContext>(engine, {
+    onCommit: (seq, changes, batch) => {
+      metrics.commitDurable(batch.operations);
+      publisher.committedHere(seq, changes, batch);
+    },
+    onBatchRetried: (attempt, error) => logger.warn({ err: error, attempt }, 'the database aborted a batch; running it again'),
     onSyncEnded: (durationMs, failed) => metrics.syncEnded(durationMs, failed),
     onOperationError: (error, requestKey) =>
       logger.error({ err: error, requestId: requestKey?.requestId, scope: requestKey?.scope, type: requestKey?.type }, 'operation failed unexpectedly'),
@@ -85,7 +99,7 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
   const store = new StoreOperations(runner, shopperSessionLifetime(limits));
   const users = new UserOperations(runner, userSessionLifetime(limits));
   const bank = new BankOperations(runner);
-  const sync = new SyncOperations(runner, unitOfWork.databaseId);
+  const sync = new SyncOperations(runner, unitOfWork.databaseId, () => publisher.catchUp());
   const lastCommittedSeq = () => unitOfWork.lastCommittedSeq;
   if (options.unsafeSkipIdempotency === true) logger.warn('idempotency is off (--unsafe-skip-idempotency): repeated requests run again');
   const bankStats = async (): Promise<BankStats> => {
@@ -110,7 +124,9 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
         movementsSeq: commitSeq,
       });
     });
+    await publisher.start(commitFeedPollIntervalMs);
   } catch (error) {
+    await publisher.stop();
     await unitOfWork.close();
     await storage.close();
     throw error;
@@ -162,6 +178,7 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
     metrics,
     limits,
     allowedOrigins: options.allowedOrigins ?? [],
+    endpoints: options.endpoints ?? [],
     logger,
   });
   const stopSweepingSessions = sweepSessionsEvery(limits.sessionSweepIntervalMs, async () => {
@@ -184,6 +201,7 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
       httpServer.closeAllConnections();
       await httpClosed;
       await unitOfWork.close();
+      await publisher.stop();
       await storage.close();
     })();
     return closing;
@@ -210,10 +228,13 @@ async function seedCatalogOnFirstStart(unitOfWork: UnitOfWork<TallyContext>, cat
   if (existing.length > 0) return;
   const products = readCatalogSeed(catalogPath);
   const { outcome } = await unitOfWork.submit(async ({ store, commitSeq }) => {
+    // Checked again inside the batch: another process sharing the database may have just seeded it.
+    if ((await store.listProducts()).length > 0) return succeed(0);
     await store.insertProducts(products, commitSeq);
     return succeed(products.length);
   }).committed;
   if (!outcome.ok) throw new Error(`seeding the catalog failed: ${outcome.failure.message}`);
+  if (outcome.value === 0) return;
   logger.info({ products: products.length, catalogPath }, 'Loaded the catalog seed into the empty database');
 }
 

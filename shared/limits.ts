@@ -39,6 +39,30 @@ export const orderHistoryPageMax = 100;
 /** Operations folded into one durable transaction (one fsync). */
 export const commitBatchOperationsMax = 512;
 
+/** WebSocket addresses of one Tally's processes a server tells its clients (welcome.endpoints). */
+export const clusterEndpointsMax = 16;
+
+/** Characters in one of those addresses. */
+export const endpointLengthMax = 200;
+
+/** Times a batch is run again after the database aborted it for a retryable reason (a deadlock, a lock wait timed out, a serialization failure) before its callers are told. */
+export const commitBatchAttemptsMax = 5;
+
+/** First wait before running an aborted batch again, doubled each attempt and jittered (up to half again). */
+export const commitRetryDelayInitialMs = 10;
+
+/** How long a batch on PostgreSQL waits for the commit-order row another process holds before it is aborted (and retried). */
+export const commitOrderLockWaitMs = 10_000;
+
+/** A PostgreSQL batch connection idle inside its transaction this long is ended by the server, so a stalled process cannot hold the commit order. */
+export const batchIdleInTransactionMs = 30_000;
+
+/** How often each process on a shared database checks for commits other processes made, besides being told (NOTIFY). */
+export const commitFeedPollIntervalMs = 100;
+
+/** Ledger rows one read of the commit feed hands over at most; the rest come with the next read. */
+export const commitFeedTransactionsMax = 5_000;
+
 /**
  * Bytes a client may have queued in its socket before the server stops sending it
  * batch frames and conflates the changes into its latest-state queue instead.

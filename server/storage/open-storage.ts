@@ -1,5 +1,6 @@
 import type { TallyContext } from '../operations/context.ts';
 import type { TransactionEngine } from './unit-of-work.ts';
+import type { CommitFeed } from '../sync/commit-publisher.ts';
 import { openDatabase } from './sqlite/database.ts';
 import { SqliteEngine } from './sqlite/engine.ts';
 import { openPostgres } from './postgres/database.ts';
@@ -9,6 +10,8 @@ export interface OpenedStorage {
   engine: TransactionEngine<TallyContext>;
   /** What the location named, for logs: `sqlite` (a file) or `postgres`. */
   kind: 'sqlite' | 'postgres';
+  /** Other processes' commits, on a database several processes may share (PostgreSQL); none for a file one process owns. */
+  feed?: CommitFeed;
   /** Closes the engine and its database connections; call once the unit of work is closed. */
   close(): Promise<void>;
 }
@@ -40,7 +43,7 @@ export async function openStorage(location: string): Promise<OpenedStorage> {
   const sql = await openPostgres(url, schema === undefined ? {} : { schema });
   try {
     const engine = await PostgresEngine.open(sql);
-    return { engine, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
+    return { engine, kind: 'postgres', feed: engine.feed, close: () => sql.end({ timeout: 5 }) };
   } catch (error) {
     await sql.end({ timeout: 5 });
     throw error;

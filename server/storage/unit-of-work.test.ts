@@ -14,6 +14,7 @@ import { SqliteEngine } from './sqlite/engine.ts';
 import { StorageUnavailableError, type Submission, UnitOfWork } from './unit-of-work.ts';
 import { type Committed, type Operation, fail, succeed } from '../operations/outcome.ts';
 import { type ChangedEntities } from '../operations/changes.ts';
+import { commitBatchAttemptsMax } from '../../shared/limits.ts';
 
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -415,7 +416,8 @@ class DeferredEngine extends SqliteEngine {
   }
 
   override begin() {
-    return this.#later('begin', () => super.begin());
+    let seq = 0;
+    return this.#later('begin', () => void (seq = super.begin() as number)).then(() => seq);
   }
   override savepoint() {
     return this.#later('savepoint', () => super.savepoint());
@@ -455,6 +457,56 @@ describe('UnitOfWork: an engine whose steps are asynchronous', () => {
     expect(engine.steps).toEqual(['begin', 'savepoint', 'release', 'savepoint', 'rollbackToSavepoint', 'savepoint', 'release', 'commit']);
     expect([1, 2].map((id) => harness.committedStock(id))).toEqual([3, 5]);
     expect(harness.commits.slice(commitsBefore)).toHaveLength(1);
+  });
+});
+
+/** Aborts the first `failures` commits as PostgreSQL aborts a deadlock victim (SQLSTATE 40P01). */
+class AbortingEngine extends SqliteEngine {
+  failures: number;
+  commitAttempts = 0;
+
+  constructor(database: SqliteDatabase, failures: number) {
+    super(database);
+    this.failures = failures;
+  }
+
+  override commit(seq: number) {
+    this.commitAttempts += 1;
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    }
+    return super.commit(seq);
+  }
+
+  isRetryable(error: unknown): boolean {
+    return (error as { code?: string }).code === '40P01';
+  }
+}
+
+describe('UnitOfWork: a batch the database aborts', () => {
+  it('runs it again, every operation once more in the same order, and commits it whole', async () => {
+    let engine!: AbortingEngine;
+    const harness = new Harness(newDatabasePath(), undefined, (database) => (engine = new AbortingEngine(database, 0)));
+    await harness.seedProducts(1, 10);
+    engine.failures = 2;
+    const committed = await Promise.all([harness.submit(takeOne(1)).committed, harness.submit(takeOne(1)).committed]);
+    expect(committed.map(({ outcome }) => (outcome.ok ? outcome.value : outcome.failure.code))).toEqual([9, 8]);
+    expect(engine.commitAttempts).toBe(1 + 3);
+    expect(harness.committedStock(1)).toBe(8);
+  });
+
+  it('gives up after commitBatchAttemptsMax attempts and tells every caller, changing nothing', async () => {
+    let engine!: AbortingEngine;
+    const harness = new Harness(newDatabasePath(), undefined, (database) => (engine = new AbortingEngine(database, 0)));
+    await harness.seedProducts(1, 10);
+    engine.failures = commitBatchAttemptsMax;
+    await expect(harness.submit(takeOne(1)).committed).rejects.toThrow(/deadlock detected/);
+    expect(engine.commitAttempts).toBe(1 + commitBatchAttemptsMax);
+    expect(harness.committedStock(1)).toBe(10);
+    engine.failures = 0;
+    const { outcome } = await harness.submit(takeOne(1)).committed;
+    expect(outcome).toEqual({ ok: true, value: 9 });
   });
 });
 

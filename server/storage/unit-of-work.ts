@@ -1,6 +1,6 @@
 import { type Committed, type Operation, type Outcome, fail } from '../operations/outcome.ts';
 import { ChangeRecorder, type ChangedEntities } from '../operations/changes.ts';
-import { commitBatchOperationsMax } from '../../shared/limits.ts';
+import { commitBatchAttemptsMax, commitBatchOperationsMax, commitRetryDelayInitialMs } from '../../shared/limits.ts';
 import type { RequestKey } from '../requests/request-key.ts';
 
 /** A keyed request's outcome as stored, in the commit that answered it. */
@@ -20,7 +20,12 @@ export type EngineStep = void | Promise<void>;
 
 /** What a storage engine provides to the unit of work: transaction control and a context per operation. */
 export interface TransactionEngine<Context> {
-  begin(): EngineStep;
+  /**
+   * Opens a batch's transaction and answers the sequence number it will commit with. On a
+   * database several processes share, that number is taken under a lock held until the batch
+   * ends, so numbers follow commit order with no gaps across every process.
+   */
+  begin(): number | Promise<number>;
   savepoint(): EngineStep;
   release(): EngineStep;
   rollbackToSavepoint(): EngineStep;
@@ -32,7 +37,13 @@ export interface TransactionEngine<Context> {
    */
   durable(): Promise<void>;
   rollback(): EngineStep;
+  /** The newest commit this engine knows of (its own, or another process's it has read). */
   lastCommittedSeq(): number;
+  /**
+   * True for an error after which the batch's transaction was aborted by the database and may be
+   * run again unchanged (a deadlock, a lock wait that timed out, a serialization failure).
+   */
+  isRetryable?(error: unknown): boolean;
   /** Names the database, so positions from another one are recognised (hex). */
   databaseId(): string;
   /** `commitSeq` is the sequence number the transaction will commit with. */
@@ -52,6 +63,8 @@ export interface Submission<T> {
 interface Queued {
   operation: Operation<unknown, unknown>;
   requestKey: RequestKey | undefined;
+  /** Batches this operation was in that the database aborted for a retryable reason. */
+  abortedAttempts: number;
   markExecuted: () => void;
   resolve: (committed: Committed<unknown>) => void;
   reject: (error: unknown) => void;
@@ -82,6 +95,10 @@ export interface UnitOfWorkOptions {
   onUnexpectedError?: (message: string, error: unknown) => void;
   /** Told how long each sync (the engine's durable()) took, and whether it failed: the commit latency. */
   onSyncEnded?: (durationMs: number, failed: boolean) => void;
+  /** Told when the database aborted a batch for a retryable reason and it will run again. */
+  onBatchRetried?: (attempt: number, error: unknown) => void;
+  /** 0..1, for the retry delay's jitter (tests pass a fixed one). */
+  random?: () => number;
 }
 
 /**
@@ -105,6 +122,8 @@ export class UnitOfWork<Context> {
   #queue: Queued[] = [];
   #scheduled = false;
   #running: Promise<void> | null = null;
+  /** Set while waiting to run again a batch the database aborted: nothing else starts meanwhile. */
+  #retryTimer: NodeJS.Timeout | null = null;
   #closed = false;
   /** Committed batches not yet durable, oldest first; each answers its callers once it is. */
   #awaitingDurability: CommittedNotDurable[] = [];
@@ -123,6 +142,8 @@ export class UnitOfWork<Context> {
       onOperationError: (error) => console.error('operation failed unexpectedly', error),
       onUnexpectedError: (message, error) => console.error(message, error),
       onSyncEnded: () => {},
+      onBatchRetried: () => {},
+      random: Math.random,
       ...options,
     };
     if (!(this.#options.batchOperationsMax >= 1)) throw new RangeError('batchOperationsMax must be at least 1');
@@ -157,6 +178,7 @@ export class UnitOfWork<Context> {
       this.#queue.push({
         operation: operation as Operation<unknown, unknown>,
         requestKey,
+        abortedAttempts: 0,
         markExecuted,
         resolve: resolve as (committed: Committed<unknown>) => void,
         reject,
@@ -178,11 +200,22 @@ export class UnitOfWork<Context> {
     return result;
   }
 
+  /**
+   * Another process committed through `seq` (read from the shared database's commit feed): it is
+   * durable, so reads that saw it need not wait for a commit of this process to pass it.
+   */
+  noteCommittedElsewhere(seq: number): void {
+    if (seq <= this.#durableSeq) return;
+    this.#durableSeq = seq;
+    this.#wakeDurabilityWaiters();
+  }
+
   /** Refuses new operations and waits for the ones already submitted to commit and be durable. */
   async close(): Promise<void> {
     this.#closed = true;
-    while (this.#running !== null || this.#queue.length > 0 || this.#scheduled) {
+    while (this.#running !== null || this.#queue.length > 0 || this.#scheduled || this.#retryTimer !== null) {
       if (this.#running !== null) await this.#running;
+      else if (this.#retryTimer !== null) await new Promise<void>((resolve) => setTimeout(resolve, commitRetryDelayInitialMs));
       else {
         this.#schedule();
         // The batch starts on the next turn of the event loop; wait for it to exist.
@@ -193,7 +226,7 @@ export class UnitOfWork<Context> {
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#running !== null || this.#syncing) return;
+    if (this.#scheduled || this.#running !== null || this.#syncing || this.#retryTimer !== null) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
@@ -207,10 +240,10 @@ export class UnitOfWork<Context> {
   async #runBatch(): Promise<void> {
     const batch: Array<{ queued: Queued; ran: Ran | undefined }> = [];
     const changes = new ChangeRecorder();
-    const seq = this.#engine.lastCommittedSeq() + 1;
+    let seq: number;
     try {
       const begun = this.#engine.begin();
-      if (begun !== undefined) await begun;
+      seq = typeof begun === 'number' ? begun : await begun;
       while (batch.length < this.#options.batchOperationsMax && (await this.#operationWaiting())) {
         const entry = { queued: this.#queue.shift()!, ran: undefined as Ran | undefined };
         // In the batch before it runs, so that whatever happens it is answered.
@@ -222,6 +255,7 @@ export class UnitOfWork<Context> {
       if (committed !== undefined) await committed;
     } catch (error) {
       await this.#safeRollback();
+      if (this.#retryLater(batch.map(({ queued }) => queued), error)) return;
       for (const { queued } of batch) {
         queued.markExecuted();
         queued.reject(error);
@@ -238,6 +272,26 @@ export class UnitOfWork<Context> {
     this.#syncCommitted();
   }
 
+  /**
+   * After the database aborted a batch for a retryable reason, puts its operations back at the head
+   * of the queue, in order, and runs them again after a jittered wait that doubles each attempt.
+   * False when the error is not retryable or an operation has used up its attempts.
+   */
+  #retryLater(operations: Queued[], error: unknown): boolean {
+    if (this.#engine.isRetryable?.(error) !== true) return false;
+    const attempt = Math.max(0, ...operations.map((queued) => queued.abortedAttempts)) + 1;
+    if (attempt >= commitBatchAttemptsMax) return false;
+    for (const queued of operations) queued.abortedAttempts += 1;
+    this.#queue.unshift(...operations);
+    this.#options.onBatchRetried(attempt, error);
+    const delayMs = commitRetryDelayInitialMs * 2 ** (attempt - 1) * (1 + this.#options.random() / 2);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      this.#schedule();
+    }, delayMs);
+    return true;
+  }
+
   /** Starts one sync for every batch committed and not yet durable, unless one is running (its end starts the next). */
   #syncCommitted(): void {
     if (this.#syncing || this.#awaitingDurability.length === 0) return;
@@ -251,7 +305,7 @@ export class UnitOfWork<Context> {
         this.#options.onSyncEnded(performance.now() - syncStartedAt, false);
         for (const committed of covered) {
           committed.answer();
-          this.#durableSeq = committed.seq;
+          this.#durableSeq = Math.max(this.#durableSeq, committed.seq);
         }
         this.#wakeDurabilityWaiters();
         this.#syncCommitted();

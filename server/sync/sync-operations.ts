@@ -19,10 +19,13 @@ export interface Resumed {
 export class SyncOperations {
   readonly #runner: OperationRunner;
   readonly #databaseId: string;
+  readonly #catchUp: () => Promise<void>;
 
-  constructor(runner: OperationRunner, databaseId: string) {
+  /** `catchUp` brings this process up to the shared database's newest commit (other processes' included). */
+  constructor(runner: OperationRunner, databaseId: string, catchUp: () => Promise<void> = () => Promise.resolve()) {
     this.#runner = runner;
     this.#databaseId = databaseId;
+    this.#catchUp = catchUp;
   }
 
   get databaseId(): string {
@@ -30,12 +33,19 @@ export class SyncOperations {
   }
 
   /** `viewer` is the tab's signed-in user, or null: it decides which accounts and rows it may see. */
-  resume(viewer: UserView | null, databaseId: string, sinceSeq: number): Promise<Outcome<Resumed>> {
-    if (databaseId !== this.#databaseId) {
-      return Promise.resolve(resyncRequired('that position is from another database (the server was reset)'));
-    }
+  async resume(viewer: UserView | null, databaseId: string, sinceSeq: number): Promise<Outcome<Resumed>> {
+    if (databaseId !== this.#databaseId) return resyncRequired('that position is from another database (the server was reset)');
+    const resumed = await this.#resumeFromCommitted(viewer, sinceSeq);
+    if (resumed !== 'ahead') return resumed;
+    // A tab coming from another process may have seen commits this one has not read yet.
+    await this.#catchUp();
+    const caughtUp = await this.#resumeFromCommitted(viewer, sinceSeq);
+    return caughtUp === 'ahead' ? resyncRequired(`position ${sinceSeq} is ahead of the database's newest commit`) : caughtUp;
+  }
+
+  #resumeFromCommitted(viewer: UserView | null, sinceSeq: number): Promise<Outcome<Resumed> | 'ahead'> {
     return this.#runner.read(async ({ store, bank, commitSeq }) => {
-      if (sinceSeq > commitSeq) return resyncRequired(`position ${sinceSeq} is ahead of this server's newest commit ${commitSeq}`);
+      if (sinceSeq > commitSeq) return 'ahead' as const;
       const products = await store.productsChangedSince(sinceSeq);
       if (viewer === null) return succeed({ seq: commitSeq, result: { products, accounts: [], transactions: [] } });
       const isAuditor = viewer.role === 'auditor';

@@ -79,10 +79,13 @@ export class UserOperations {
     const password = configuredPassword ?? randomBytes(12).toString('base64url');
     const { hash, salt } = await hashPassword(password);
     const { outcome } = await this.#runner.run([`username:${auditorUsername}`], async ({ users, now }) => {
+      // Checked again inside the batch: another process sharing the database may have just created it.
+      if (await users.hasAuditor()) return succeed(null);
       const user = await users.createUser(auditorUsername, hash, salt, 'auditor', now().toISOString());
       return user === undefined ? fail('username_taken', `a customer already holds the username ${auditorUsername}`) : succeed(user);
     });
     if (!outcome.ok) throw new Error(`cannot create the auditor: ${outcome.failure.message}`);
+    if (outcome.value === null) return { created: false };
     return configuredPassword === undefined ? { created: true, generatedPassword: password } : { created: true };
   }
 }

@@ -1,5 +1,6 @@
 import postgres from 'postgres';
 import { postgresMigrations } from './migrations.ts';
+import { batchIdleInTransactionMs, commitOrderLockWaitMs } from '../../../shared/limits.ts';
 
 export type PostgresDatabase = postgres.Sql;
 
@@ -23,7 +24,13 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   if (!schemaNamePattern.test(schema)) throw new RangeError(`"${schema}" is not a schema name Tally uses (a-z, 0-9, _)`);
   const sql = postgres(url, {
     max: options.connectionsMax ?? 10,
-    connection: { search_path: schema },
+    connection: {
+      search_path: schema,
+      // A batch waiting this long for the commit-order row is aborted and retried (55P03), not stuck.
+      lock_timeout: commitOrderLockWaitMs,
+      // A process stalled inside a batch must not hold the commit order for ever.
+      idle_in_transaction_session_timeout: batchIdleInTransactionMs,
+    },
     // CREATE ... IF NOT EXISTS and the like report notices; they are not problems.
     onnotice: () => {},
     // bigint columns hold cents, ids and sequence numbers, all far below 2^53 (shared/limits.ts):

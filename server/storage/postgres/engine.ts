@@ -8,6 +8,14 @@ import { PostgresBankRepository } from './bank-repository.ts';
 import { PostgresHealthProbeRepository } from './health-probe-repository.ts';
 import { PostgresStoreRepository } from './store-repository.ts';
 import { PostgresUserRepository } from './user-repository.ts';
+import { PostgresCommitFeed } from './commit-feed.ts';
+
+/** SQLSTATEs after which PostgreSQL has aborted the transaction and running it again may succeed. */
+const retryableStates = new Set([
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+  '55P03', // lock_not_available (lock_timeout)
+]);
 
 /**
  * Transaction control for the unit of work on PostgreSQL: each batch runs on one connection
@@ -15,13 +23,19 @@ import { PostgresUserRepository } from './user-repository.ts';
  * a batch use the pool. PostgreSQL answers COMMIT once the commit's WAL is flushed
  * (synchronous_commit, checked at open), so a commit is durable when `commit` settles.
  *
- * One server process per database for now: the sequence number is kept here, as the SQLite engine
- * keeps it. Several processes need one commit order across them (issue 17).
+ * Several server processes may share the database. Each batch first locks the `commit_seq` row of
+ * `meta` and holds it until COMMIT: its number is the one after the last committed anywhere, and
+ * batches commit one at a time across processes, in number order, with no gap (an aborted batch
+ * frees its number with the lock). The cost: batches run one at a time across the cluster, so a
+ * batch's row locks can never wait on another batch's, and no deadlock can form between them.
+ * `feed` reads the other processes' commits in that order.
  */
 export class PostgresEngine implements TransactionEngine<TallyContext> {
   readonly #pool: PostgresDatabase;
   #batch: postgres.ReservedSql | null = null;
+  /** The newest commit this process made or read from the feed. */
   #committedSeq: number;
+  readonly feed: PostgresCommitFeed;
   readonly #databaseId: string;
   readonly #store: PostgresStoreRepository;
   readonly #bank: PostgresBankRepository;
@@ -37,6 +51,7 @@ export class PostgresEngine implements TransactionEngine<TallyContext> {
     this.#bank = new PostgresBankRepository(query);
     this.#users = new PostgresUserRepository(query);
     this.#healthProbe = new PostgresHealthProbeRepository(query);
+    this.feed = new PostgresCommitFeed(pool, databaseId, (seq) => (this.#committedSeq = Math.max(this.#committedSeq, seq)));
   }
 
   /** `pool` comes from openPostgres (migrated). Refuses a server that would acknowledge commits before they are durable. */
@@ -58,16 +73,16 @@ export class PostgresEngine implements TransactionEngine<TallyContext> {
     return this.#databaseId;
   }
 
-  async begin(): Promise<void> {
+  async begin(): Promise<number> {
     if (this.#batch !== null) throw new Error('a batch is already open');
     const connection = await this.#pool.reserve();
-    try {
-      await connection`BEGIN`;
-    } catch (error) {
-      connection.release();
-      throw error;
-    }
     this.#batch = connection;
+    // Sent together: one round trip. The lock waits while another process's batch holds the row.
+    const [, [row]] = await Promise.all([
+      connection`BEGIN`,
+      connection<Array<{ value: number }>>`SELECT value FROM meta WHERE key = 'commit_seq' FOR UPDATE`,
+    ]);
+    return row!.value + 1;
   }
 
   async savepoint(): Promise<void> {
@@ -85,12 +100,13 @@ export class PostgresEngine implements TransactionEngine<TallyContext> {
   }
 
   async commit(seq: number): Promise<void> {
-    if (seq !== this.#committedSeq + 1) throw new Error(`commit seq ${seq} does not follow ${this.#committedSeq}`);
     const connection = this.#open();
-    await connection`UPDATE meta SET value = ${seq} WHERE key = 'commit_seq'`;
-    await connection`COMMIT`;
-    this.#committedSeq = seq;
+    const [, committed] = await Promise.all([connection`UPDATE meta SET value = ${seq} WHERE key = 'commit_seq'`, connection`COMMIT`]);
+    // PostgreSQL answers COMMIT of a transaction an error had aborted with ROLLBACK, not an error.
+    if (committed.command !== 'COMMIT') throw new Error(`PostgreSQL rolled batch ${seq} back at COMMIT (${committed.command})`);
+    this.#committedSeq = Math.max(this.#committedSeq, seq);
     this.#endBatch();
+    this.feed.announce(seq);
   }
 
   /** COMMIT has already waited for the WAL flush. */
@@ -110,6 +126,11 @@ export class PostgresEngine implements TransactionEngine<TallyContext> {
 
   lastCommittedSeq(): number {
     return this.#committedSeq;
+  }
+
+  isRetryable(error: unknown): boolean {
+    const code = (error as { code?: unknown } | null)?.code;
+    return typeof code === 'string' && retryableStates.has(code);
   }
 
   async findRequestOutcome(scope: string, requestId: string): Promise<StoredRequestOutcome | undefined> {

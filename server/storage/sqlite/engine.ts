@@ -73,8 +73,10 @@ export class SqliteEngine implements TransactionEngine<TallyContext> {
     return this.#databaseId;
   }
 
-  begin(): void {
+  /** One process owns the file (WAL, BEGIN IMMEDIATE), so the next number is simply the one after its last. */
+  begin(): number | Promise<number> {
     this.#statements.begin.run();
+    return this.#committedSeq + 1;
   }
 
   savepoint(): void {

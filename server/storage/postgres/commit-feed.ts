@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { CommitFeed } from '../../sync/commit-publisher.ts';
+import { changesSince } from '../../sync/changes-since.ts';
+import type { PostgresDatabase } from './database.ts';
+import { PostgresBankRepository } from './bank-repository.ts';
+import { PostgresStoreRepository } from './store-repository.ts';
+
+/** The channel every Tally process on the server notifies after a commit; the payload names the database. */
+export const commitChannel = 'tally_commits';
+
+/**
+ * Other processes' commits, read from PostgreSQL. Each read is one REPEATABLE READ snapshot: its
+ * `commit_seq` and the rows changed after the reader's position agree with each other. Because a
+ * batch takes its number under the commit-order row lock and holds it until COMMIT, every number
+ * at or below the snapshot's has committed and is in the snapshot: a late commit cannot be skipped.
+ * NOTIFY only wakes readers early; the publisher polls besides, so a lost one delays, never loses.
+ */
+export class PostgresCommitFeed implements CommitFeed {
+  readonly #pool: PostgresDatabase;
+  readonly #databaseId: string;
+  readonly #onRead: (seq: number) => void;
+  /** Names this process in its notifications, so it does not wake itself. */
+  readonly #sender = randomUUID();
+
+  /** `onRead` learns the newest commit of each snapshot read. */
+  constructor(pool: PostgresDatabase, databaseId: string, onRead: (seq: number) => void) {
+    this.#pool = pool;
+    this.#databaseId = databaseId;
+    this.#onRead = onRead;
+  }
+
+  async readSince(afterSeq: number) {
+    const read = await this.#pool.begin('ISOLATION LEVEL REPEATABLE READ READ ONLY', async (snapshot) => {
+      const [row] = await snapshot<Array<{ value: number }>>`SELECT value FROM meta WHERE key = 'commit_seq'`;
+      const snapshotSeq = row!.value;
+      return changesSince(new PostgresStoreRepository(() => snapshot), new PostgresBankRepository(() => snapshot), afterSeq, snapshotSeq);
+    });
+    this.#onRead(read.seq);
+    return read;
+  }
+
+  async watch(onHint: () => void): Promise<() => Promise<void>> {
+    const prefix = `${this.#databaseId}:`;
+    const own = `${prefix}${this.#sender}:`;
+    const listening = await this.#pool.listen(commitChannel, (payload) => {
+      if (payload.startsWith(prefix) && !payload.startsWith(own)) onHint();
+    });
+    return () => listening.unlisten();
+  }
+
+  /** Tells the other processes (at most once per batch, after its COMMIT: never inside one, where NOTIFY would serialize commits). */
+  announce(seq: number): void {
+    this.#pool.notify(commitChannel, `${this.#databaseId}:${this.#sender}:${seq}`).catch(() => {});
+  }
+}
