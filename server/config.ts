@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { TallyServerOptions } from './app.ts';
-import { edgeLimitDefaults, passwordLengthMax, passwordLengthMin, type EdgeLimits } from '../shared/limits.ts';
+import { clusterEndpointsMax, edgeLimitDefaults, passwordLengthMax, passwordLengthMin, type EdgeLimits } from '../shared/limits.ts';
+import { WebSocketEndpoint } from '../shared/protocol.ts';
 import { normalizeOrigin } from './gateway/admission.ts';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -32,6 +33,11 @@ Options (each also read from the environment variable shown):
                         a site besides this one whose pages may open a
                         WebSocket (scheme://host[:port]); repeat for more
                                                         ALLOWED_ORIGINS (comma-separated)
+  --endpoint <url>      the WebSocket address (ws:// or wss://, path /ws) of a
+                        process serving the same database; repeat for each
+                        one, this one included. Clients are told them and
+                        move to another when theirs stops answering
+                                                        TALLY_ENDPOINTS (comma-separated)
   --limit <name>=<value>
                         change one limit of the public edge (connections,
                         rate limits, sessions, memory); repeat for more; the
@@ -63,6 +69,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       catalog: { type: 'string' },
       'web-root': { type: 'string' },
       'allowed-origin': { type: 'string', multiple: true },
+      endpoint: { type: 'string', multiple: true },
       limit: { type: 'string', multiple: true },
       'unsafe-skip-idempotency': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -85,6 +92,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         parseOrigin(origin.trim()),
       ),
       limits: parseLimits(values.limit ?? []),
+      endpoints: parseEndpoints(values.endpoint ?? env.TALLY_ENDPOINTS?.split(',').filter((endpoint) => endpoint.trim() !== '') ?? []),
     },
   };
 }
@@ -103,6 +111,15 @@ function parsePort(text: string): number {
     throw new Error(`port must be a whole number from 0 to 65535, got "${text}"`);
   }
   return port;
+}
+
+function parseEndpoints(texts: readonly string[]): string[] {
+  if (texts.length > clusterEndpointsMax) throw new Error(`--endpoint: at most ${clusterEndpointsMax} endpoints, got ${texts.length}`);
+  return texts.map((text) => {
+    const parsed = WebSocketEndpoint.safeParse(text.trim());
+    if (!parsed.success) throw new Error(`--endpoint must be a WebSocket address such as wss://shop.example.com/ws, got "${text}"`);
+    return parsed.data;
+  });
 }
 
 function parseOrigin(text: string): string {

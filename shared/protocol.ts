@@ -12,6 +12,8 @@
  */
 import { z } from 'zod';
 import {
+  clusterEndpointsMax,
+  endpointLengthMax,
   amountCentsMax,
   balanceCentsMax,
   cartLinesMax,
@@ -603,6 +605,12 @@ export const ErrorDetails = z.strictObject({
 // ---------------------------------------------------------------------------------------
 // Server -> client
 
+/** A WebSocket address of a Tally process: ws:// or wss://, ending in /ws. */
+export const WebSocketEndpoint = z
+  .string()
+  .max(endpointLengthMax)
+  .regex(/^wss?:\/\/[^\s/?#]+\/ws$/, 'an endpoint is a WebSocket address such as wss://shop.example.com/ws');
+
 export const Welcome = z.strictObject({
   type: z.literal('welcome'),
   protocolVersion: z.literal(protocolVersion),
@@ -612,6 +620,11 @@ export const Welcome = z.strictObject({
   databaseId,
   products: z.array(ProductView),
   bank: BankStats,
+  /**
+   * Every process serving this database, this one included, when the operator named them: a
+   * client moves to another when its own stops answering. Absent for a single process.
+   */
+  endpoints: z.array(WebSocketEndpoint).max(clusterEndpointsMax).optional(),
 });
 
 export const Result = z.strictObject({

@@ -47,6 +47,8 @@ export interface GatewayOptions {
   limits: Pick<EdgeLimits, 'connectionsPerAddressMax' | 'connectionsTotalMax' | 'outgoingBytesBudget' | 'serverHeartbeatIntervalMs'>;
   /** Origins besides this server's own whose pages may open a WebSocket (scheme://host[:port]). */
   allowedOrigins: readonly string[];
+  /** Every process serving this database, told to each client in its welcome; empty for one process. */
+  endpoints: readonly string[];
   logger: TallyLogger;
   /** Counts requests by type and outcome, changes frames sent, slow clients. */
   metrics?: TallyMetrics;
@@ -218,7 +220,8 @@ export class Gateway {
     if (!client.isOpen) return;
     // Joining the fan-out in the same turn as the snapshot: no commit can fall between them.
     this.#clients.add(client);
-    client.send({ type: 'welcome', protocolVersion, seq, databaseId, products, bank });
+    const endpoints = this.#options.endpoints;
+    client.send({ type: 'welcome', protocolVersion, seq, databaseId, products, bank, ...(endpoints.length > 0 ? { endpoints: [...endpoints] } : {}) });
   }
 
   #socketOnMessage(client: ClientConnection, data: RawData, isBinary: boolean): void {
