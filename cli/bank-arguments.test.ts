@@ -58,11 +58,22 @@ describe('parseBankCommandLine', () => {
   });
 
   it('uses --url, else TALLY_URL, else the default', () => {
-    expect(parse('alice', 'accounts').url).toBe(defaultUrl);
-    expect(parseBankCommandLine(['alice', 'accounts'], { TALLY_URL: 'ws://bank.example:81/ws' })).toMatchObject({ url: 'ws://bank.example:81/ws' });
+    expect(parse('alice', 'accounts').urls).toEqual([defaultUrl]);
+    expect(parseBankCommandLine(['alice', 'accounts'], { TALLY_URL: 'ws://bank.example:81/ws' })).toMatchObject({ urls: ['ws://bank.example:81/ws'] });
     expect(parseBankCommandLine(['--url', 'wss://tally.example/ws', 'alice', 'accounts'], { TALLY_URL: 'ws://other/ws' })).toMatchObject({
-      url: 'wss://tally.example/ws',
+      urls: ['wss://tally.example/ws'],
     });
+  });
+
+  it('takes several comma-separated endpoints in --url or TALLY_URL, in order, each once', () => {
+    expect(parse('--url', 'ws://a.example:9000/ws, ws://b.example:9001/ws,ws://a.example:9000/ws', 'alice', 'accounts').urls).toEqual([
+      'ws://a.example:9000/ws',
+      'ws://b.example:9001/ws',
+    ]);
+    expect(parseBankCommandLine(['alice', 'accounts'], { TALLY_URL: 'wss://a.example/ws,wss://b.example/ws' })).toMatchObject({
+      urls: ['wss://a.example/ws', 'wss://b.example/ws'],
+    });
+    expect(bankHelpText).toContain('comma-separated');
   });
 
   it('answers --help whatever else is on the line, and lists every command in it', () => {
@@ -95,6 +106,11 @@ describe('parseBankCommandLine', () => {
     [['alice', 'accounts', '--password', 'x'], /Unknown option '--password'/],
     [['--url', 'http://127.0.0.1:9000/ws', 'alice', 'accounts'], /--url must start with ws:\/\/ or wss:\/\//],
     [['--url', 'not a url', 'alice', 'accounts'], /--url must be a WebSocket URL/],
+    [['--url', 'ws://a.example/ws,http://b.example/ws', 'alice', 'accounts'], /--url must start with ws:\/\/ or wss:\/\/, got "http:\/\/b\.example\/ws"/],
+    [['--url', 'ws://a.example/ws,ws://b.example/socket', 'alice', 'accounts'], /--url "ws:\/\/b\.example\/socket" is not a Tally endpoint: an endpoint is a WebSocket address/],
+    [['--url', 'ws://a.example/ws?x=1', 'alice', 'accounts'], /--url "ws:\/\/a\.example\/ws\?x=1" is not a Tally endpoint/],
+    [['--url', 'ws://a.example/ws,,ws://b.example/ws', 'alice', 'accounts'], /--url has an empty address/],
+    [['--url', Array.from({ length: 17 }, (_, index) => `ws://p${index}.example/ws`).join(','), 'alice', 'accounts'], /--url takes at most 16 addresses, got 17/],
   ])('refuses %j', (argv, message) => {
     expect(refusal(argv)).toMatch(message);
   });

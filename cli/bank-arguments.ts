@@ -5,10 +5,11 @@
  */
 import { parseArgs } from 'node:util';
 import { accountNumberProblem, accountNumberProblemMessages } from '../shared/account-number.ts';
-import { accountNumberDigits, historyPageMax, usernameLengthMax, usernameLengthMin } from '../shared/limits.ts';
+import { accountNumberDigits, clusterEndpointsMax, historyPageMax, usernameLengthMax, usernameLengthMin } from '../shared/limits.ts';
 import {
   AccountKind,
   TransactionKind,
+  WebSocketEndpoint,
   accountNumber as accountNumberSchema,
   isKeyedRequestType,
   requestId as requestIdSchema,
@@ -24,9 +25,12 @@ export const defaultUrl = 'ws://127.0.0.1:9000/ws';
 /** Rows a history command shows unless --limit says otherwise. */
 export const historyRowsDefault = 20;
 
+/** How --url takes several endpoints, for every tool's help. */
+export const urlListHelp = "or a comma-separated list of one Tally's processes, tried in turn";
+
 export const bankHelpText = `Tally bank from the terminal: one command per run, like ABC Bank's client.py.
 
-Usage: npx tsx cli/bank.ts [--url <ws-url>] <user> <command> [arguments]
+Usage: npx tsx cli/bank.ts [--url <ws-url>[,<ws-url>...]] <user> <command> [arguments]
 
 Customer commands:
   register                                      create the user <user>
@@ -48,6 +52,7 @@ Auditor commands (user "auditor"):
 
 Options:
   --url <ws-url>    the server's WebSocket endpoint   TALLY_URL   default ${defaultUrl}
+                    ${urlListHelp}
   --request-id <key>
                     for the commands that move money: send under this key. The bank carries a key
                     out once; running the command again with the same key prints that one outcome.
@@ -88,7 +93,7 @@ export type BankCommandName = BankCommand['name'];
 
 export type ParsedBankCommandLine =
   | { help: true }
-  | { help: false; url: string; username: string; command: BankCommand; requestId: string | undefined };
+  | { help: false; urls: string[]; username: string; command: BankCommand; requestId: string | undefined };
 
 type FilterOptions = { account?: string; user?: string; kind?: string; limit?: string };
 type FilterOption = keyof FilterOptions;
@@ -201,7 +206,7 @@ export function parseBankCommandLine(argv: readonly string[], env: NodeJS.Proces
   }
   return {
     help: false,
-    url: parseWebSocketUrl(values.url ?? env.TALLY_URL ?? defaultUrl),
+    urls: parseWebSocketUrls(values.url ?? env.TALLY_URL ?? defaultUrl),
     username: parseUsername(username, 'user'),
     command: spec.build(rest, filterOptions),
     requestId: values['request-id'] === undefined ? undefined : parseRequestId(values['request-id']),
@@ -292,7 +297,19 @@ export function parseWholeNumber(text: string, what: string, min: number, max: n
   return value;
 }
 
+/**
+ * `--url`: one WebSocket endpoint, or several processes of one Tally separated by commas (tried in
+ * that order, then in turn whenever a connection fails). Duplicates are dropped.
+ */
+export function parseWebSocketUrls(text: string): string[] {
+  const parts = text.split(',').map((part) => part.trim());
+  if (parts.length > clusterEndpointsMax) throw new UsageError(`--url takes at most ${clusterEndpointsMax} addresses, got ${parts.length}`);
+  return [...new Set(parts.map(parseWebSocketUrl))];
+}
+
+/** One endpoint of --url: ws:// or wss://, ending in /ws (WebSocketEndpoint). */
 export function parseWebSocketUrl(text: string): string {
+  if (text === '') throw new UsageError(`--url has an empty address: separate addresses with one comma, like ${defaultUrl},ws://127.0.0.1:9001/ws`);
   let url: URL;
   try {
     url = new URL(text);
@@ -302,5 +319,7 @@ export function parseWebSocketUrl(text: string): string {
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
     throw new UsageError(`--url must start with ws:// or wss://, got "${text}"`);
   }
-  return url.href;
+  const endpoint = WebSocketEndpoint.safeParse(url.href);
+  if (!endpoint.success) throw new UsageError(`--url "${text}" is not a Tally endpoint: ${endpoint.error.issues[0]!.message}`);
+  return endpoint.data;
 }

@@ -18,9 +18,9 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(bankHelpText);
     return exitCodes.ok;
   }
-  const { url, username, command, requestId } = parsed;
+  const { urls, username, command, requestId } = parsed;
   const password = await readPassword(processPasswordSource(), username, command.name === 'register');
-  const outcome = await runSignedIn(url, username, password, command, requestId);
+  const outcome = await runSignedIn(urls, username, password, command, requestId);
   process.stdout.write(`${outcome.lines.join('\n')}\n`);
   return outcome.ok ? exitCodes.ok : exitCodes.failed;
 }
@@ -30,10 +30,10 @@ async function main(argv: readonly string[]): Promise<number> {
  * and closes. A money command whose connection drops is sent again (same key) after reconnecting;
  * if the server stays away longer than serverWaitMs, the key is printed so a later run can ask.
  */
-async function runSignedIn(url: string, username: string, password: string, command: BankCommand, requestId: string | undefined): Promise<CommandOutcome> {
+async function runSignedIn(urls: readonly string[], username: string, password: string, command: BankCommand, requestId: string | undefined): Promise<CommandOutcome> {
   let client: ProtocolClient | null = null;
   try {
-    const signedIn = await connectSignedIn(url, username, password, command.name === 'register');
+    const signedIn = await connectSignedIn(urls, username, password, command.name === 'register');
     client = signedIn.client;
     if (!signedIn.first.ok) return { ok: false, lines: [failedLine(signedIn.first.error)] };
     const key = requestId ?? client.keys.next();

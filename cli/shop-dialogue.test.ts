@@ -319,9 +319,11 @@ describe('reading answers', () => {
 
 describe('the shop command line', () => {
   it('takes --url, else TALLY_URL, else the default, and refuses anything else', () => {
-    expect(parseShopCommandLine([], {})).toEqual({ help: false, url: 'ws://127.0.0.1:9000/ws' });
-    expect(parseShopCommandLine([], { TALLY_URL: 'ws://shop.example:1/ws' })).toEqual({ help: false, url: 'ws://shop.example:1/ws' });
-    expect(parseShopCommandLine(['--url', 'wss://a.example/ws'], { TALLY_URL: 'ws://b/ws' })).toEqual({ help: false, url: 'wss://a.example/ws' });
+    expect(parseShopCommandLine([], {})).toEqual({ help: false, urls: ['ws://127.0.0.1:9000/ws'] });
+    expect(parseShopCommandLine([], { TALLY_URL: 'ws://shop.example:1/ws' })).toEqual({ help: false, urls: ['ws://shop.example:1/ws'] });
+    expect(parseShopCommandLine(['--url', 'wss://a.example/ws'], { TALLY_URL: 'ws://b/ws' })).toEqual({ help: false, urls: ['wss://a.example/ws'] });
+    expect(parseShopCommandLine(['--url', 'wss://a.example/ws,wss://b.example/ws'], {})).toEqual({ help: false, urls: ['wss://a.example/ws', 'wss://b.example/ws'] });
+    expect(() => parseShopCommandLine(['--url', 'wss://a.example/ws,wss://b.example/'], {})).toThrow(/"wss:\/\/b\.example\/" is not a Tally endpoint/);
     expect(parseShopCommandLine(['-h'], {})).toEqual({ help: true });
     expect(() => parseShopCommandLine(['--url', 'http://a.example'], {})).toThrow(UsageError);
     expect(() => parseShopCommandLine(['--quantity', '2'], {})).toThrow(UsageError);

@@ -33,9 +33,9 @@ export class ShopConnection implements ShopStore {
   #snapshotAtMs = 0;
 
   /** Connects (rejects `connect_failed` when Tally cannot be reached in time). */
-  static async open(url: string, options: ShopConnectionOptions = {}): Promise<ShopConnection> {
+  static async open(endpoints: string | readonly string[], options: ShopConnectionOptions = {}): Promise<ShopConnection> {
     const session: ShopperSession = { token: null };
-    const client = await connectTerminal(url, {
+    const client = await connectTerminal(endpoints, {
       onConnected: (connection) => resumeShopper(connection, session),
       ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
     });

@@ -23,8 +23,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const io = processDialogueIo(process.stdin, process.stdout);
   try {
-    if (io.interactive) io.say(`Connecting to ${parsed.url} ...`);
-    const store = await openStore(parsed.url, io);
+    if (io.interactive) io.say(`Connecting to ${parsed.urls.join(', ')} ...`);
+    const store = await openStore(parsed.urls, io);
     if (store === null) return exitCodes.failed;
     try {
       return exitCodeOf(await runShopDialogue(io, store));
@@ -36,9 +36,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function openStore(url: string, io: DialogueIo): Promise<ShopConnection | null> {
+async function openStore(urls: readonly string[], io: DialogueIo): Promise<ShopConnection | null> {
   try {
-    return await ShopConnection.open(url);
+    return await ShopConnection.open(urls);
   } catch (error) {
     if (!(error instanceof RequestError)) throw error;
     io.say(`Sorry — ${error.message} No order was placed.`);

@@ -13,7 +13,7 @@ function options(...argv: string[]): SimulateOptions {
 describe('parseSimulateCommandLine', () => {
   it('has the documented defaults', () => {
     expect(options()).toEqual({
-      url: 'ws://127.0.0.1:9000/ws',
+      urls: ['ws://127.0.0.1:9000/ws'],
       processes: simulateDefaults.processes,
       operations: simulateDefaults.operations,
       accountsPerProcess: simulateDefaults.accounts,
@@ -25,7 +25,7 @@ describe('parseSimulateCommandLine', () => {
 
   it('reads every option', () => {
     expect(options('--url', 'ws://10.0.0.2:81/ws', '--processes', '3', '--operations', '50', '--accounts', '2', '--deposit', '12.50', '--seconds', '9', '--verbose')).toEqual({
-      url: 'ws://10.0.0.2:81/ws',
+      urls: ['ws://10.0.0.2:81/ws'],
       processes: 3,
       operations: 50,
       accountsPerProcess: 2,
@@ -41,7 +41,12 @@ describe('parseSimulateCommandLine', () => {
     expect(options('--seconds', '5', '--operations', '10')).toMatchObject({ seconds: 5, operations: 10 });
   });
 
+  it('takes several comma-separated endpoints for the processes to share', () => {
+    expect(options('--url', 'ws://10.0.0.2:81/ws,ws://10.0.0.3:81/ws').urls).toEqual(['ws://10.0.0.2:81/ws', 'ws://10.0.0.3:81/ws']);
+  });
+
   it.each([
+    [['--url', 'ws://10.0.0.2:81/ws,wss://b.example'], /--url "wss:\/\/b\.example" is not a Tally endpoint/],
     [['--processes', '0'], /--processes must be a whole number from 1 to 32/],
     [['--processes', String(simulateProcessesMax + 1)], /--processes must be a whole number from 1 to 32/],
     [['--operations', '2.5'], /--operations must be a whole number/],

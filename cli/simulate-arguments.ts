@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { accountsPerUserMax, amountCentsMax } from '../shared/limits.ts';
 import { formatCents, type Cents } from '../shared/money.ts';
-import { defaultUrl, parseWebSocketUrl, parseWholeNumber } from './bank-arguments.ts';
+import { defaultUrl, parseWebSocketUrls, parseWholeNumber } from './bank-arguments.ts';
 import { parseAmountCents } from './parse-amount.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -26,7 +26,8 @@ like the Polish bank seed (server.py + several client.py), then a check that no 
 Usage: npx tsx cli/simulate.ts [options]
 
 Options:
-  --url <ws-url>       the server's WebSocket endpoint (default ${defaultUrl}, or TALLY_URL)
+  --url <ws-url>       the server's WebSocket endpoint (default ${defaultUrl}, or TALLY_URL);
+                       several processes of one Tally, comma-separated, share the client processes
   --processes <n>      client processes, 1 to ${simulateProcessesMax} (default ${simulateDefaults.processes})
   --operations <n>     transfers per process, 1 to ${simulateOperationsMax} (default ${simulateDefaults.operations})
   --accounts <n>       checking accounts per process, 1 to ${accountsPerUserMax} (default ${simulateDefaults.accounts})
@@ -51,7 +52,8 @@ Exit code: 0 when every process finished, money was conserved and the ledger che
 `;
 
 export interface SimulateOptions {
-  url: string;
+  /** The endpoints of one Tally; client process n connects to the nth, round robin. */
+  urls: string[];
   processes: number;
   /** Per process; null: until `seconds` are up. */
   operations: number | null;
@@ -74,7 +76,7 @@ export function parseSimulateCommandLine(argv: readonly string[], env: NodeJS.Pr
         ? simulateDefaults.operations
         : null;
   const options: SimulateOptions = {
-    url: parseWebSocketUrl(values.url ?? env.TALLY_URL ?? defaultUrl),
+    urls: parseWebSocketUrls(values.url ?? env.TALLY_URL ?? defaultUrl),
     processes: parseWholeNumber(values.processes ?? String(simulateDefaults.processes), '--processes', 1, simulateProcessesMax),
     operations,
     accountsPerProcess: parseWholeNumber(values.accounts ?? String(simulateDefaults.accounts), '--accounts', 1, accountsPerUserMax),

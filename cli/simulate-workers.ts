@@ -37,7 +37,8 @@ export interface WorkerUser {
 export async function runWorkers(options: SimulateOptions, users: readonly WorkerUser[], allAccountNumbers: readonly string[]): Promise<WorkersOutcome> {
   const workers = users.map((user, index) =>
     startWorker({
-      url: options.url,
+      // Several endpoints: the processes are spread over them, one connection each.
+      url: options.urls[index % options.urls.length]!,
       processNumber: index + 1,
       username: user.username,
       password: user.password,

@@ -39,7 +39,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const clients: ProtocolClient[] = [];
   try {
     const users = await registerUsers(runId, options, clients);
-    const auditor = auditorPassword === null ? null : await signInAuditor(options.url, auditorPassword, clients);
+    const auditor = auditorPassword === null ? null : await signInAuditor(options.urls, auditorPassword, clients);
     const allAccountNumbers = users.flatMap((user) => user.accountNumbers);
     const before = await countMoney(allAccountNumbers, users, auditor);
     const outcome = await runWorkers(options, users, allAccountNumbers);
@@ -63,7 +63,7 @@ function describeRun(runId: string, options: SimulateOptions): string {
   const limit = options.seconds === null ? '' : `, for at most ${options.seconds} s`;
   return (
     `simulation ${runId}: ${options.processes} process(es) x ${operations}${limit}, ` +
-    `${options.accountsPerProcess} checking account(s) each opened with ${formatCents(options.depositCents)}, ${options.url}`
+    `${options.accountsPerProcess} checking account(s) each opened with ${formatCents(options.depositCents)}, ${options.urls.join(', ')}`
   );
 }
 
@@ -72,7 +72,7 @@ async function registerUsers(runId: string, options: SimulateOptions, clients: P
   const numbers = Array.from({ length: options.processes }, (_, index) => index + 1);
   return Promise.all(
     numbers.map(async (processNumber) => {
-      const client = await connectTerminal(options.url, { reconnect: false });
+      const client = await connectTerminal(options.urls, { reconnect: false });
       clients.push(client);
       const username = `sim-${runId}-${processNumber}`;
       const password = randomBytes(18).toString('base64url');
@@ -87,8 +87,8 @@ async function registerUsers(runId: string, options: SimulateOptions, clients: P
   );
 }
 
-async function signInAuditor(url: string, password: string, clients: ProtocolClient[]): Promise<ProtocolClient> {
-  const auditor = await connectTerminal(url, { reconnect: false });
+async function signInAuditor(urls: readonly string[], password: string, clients: ProtocolClient[]): Promise<ProtocolClient> {
+  const auditor = await connectTerminal(urls, { reconnect: false });
   clients.push(auditor);
   await auditor.expectResult('auth.signIn', { username: 'auditor', password });
   return auditor;

@@ -103,4 +103,28 @@ describe('the terminal client against a misbehaving server', () => {
     // Reconnecting, it keeps trying until its wait is over, then says so.
     await expect(connectTerminal(url, { connectTimeoutMs: 600 })).rejects.toMatchObject({ code: 'connect_failed', message: expect.stringMatching(/600 ms/) });
   });
+
+  /** The address of a port nobody listens on (any more). */
+  async function deadUrl(): Promise<string> {
+    const closed = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => closed.once('listening', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    return `ws://127.0.0.1:${port}/ws`;
+  }
+
+  it('given several endpoints, moves on from one nobody listens on to the next', async () => {
+    const dead = await deadUrl();
+    const live = await fakeServer(welcome, () => {});
+    const client = await connectTerminal([dead, live], { connectTimeoutMs: 10_000 });
+    expect(client.url).toBe(live);
+    expect(client.endpoints).toEqual([dead, live]);
+    await client.close();
+  });
+
+  it('names every endpoint when none answers', async () => {
+    const [first, second] = [await deadUrl(), await deadUrl()];
+    const failure = connectTerminal([first, second], { connectTimeoutMs: 600 });
+    await expect(failure).rejects.toMatchObject({ code: 'connect_failed', message: expect.stringContaining(`${first} or ${second} did not answer within 600 ms.`) });
+  });
 });

@@ -36,11 +36,18 @@ function nodeSocket(url: string): SocketLike {
   return new WebSocket(url, { perMessageDeflate: false, maxPayload: serverFrameBytesMax }) as unknown as SocketLike;
 }
 
-/** Connects and resolves once online; rejects `connect_failed` when the server cannot be reached in time. */
-export async function connectTerminal(url: string, options: TerminalClientOptions = {}): Promise<ProtocolClient> {
+/**
+ * Connects and resolves once online; rejects `connect_failed` when the server cannot be reached in
+ * time. Several endpoints (processes of one Tally): the first is tried first, and after a failed
+ * attempt or a drop the client moves on to the next (reconnecting only).
+ */
+export async function connectTerminal(endpoints: string | readonly string[], options: TerminalClientOptions = {}): Promise<ProtocolClient> {
+  const [url, ...alternateUrls] = typeof endpoints === 'string' ? [endpoints] : endpoints;
+  if (url === undefined) throw new RangeError('connectTerminal needs at least one endpoint');
   const reconnect = options.reconnect ?? true;
   const client = new ProtocolClient({
     url,
+    alternateUrls,
     createSocket: nodeSocket,
     reconnect,
     pingIntervalMs: null,
@@ -51,17 +58,22 @@ export async function connectTerminal(url: string, options: TerminalClientOption
   const waitMs = options.connectTimeoutMs ?? serverWaitMs;
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(RequestError.fromClient('connect_failed', `${url} did not answer within ${waitMs} ms.`)), waitMs);
+    timer = setTimeout(() => reject(RequestError.fromClient('connect_failed', `${namedEndpoints(url, alternateUrls)} did not answer within ${waitMs} ms.`)), waitMs);
   });
   try {
     await Promise.race([client.online(), gaveUp]);
     return client;
   } catch (error) {
     await client.close();
-    throw error instanceof RequestError && error.code === 'closed' ? RequestError.fromClient('connect_failed', `Could not reach ${url}.`) : error;
+    throw error instanceof RequestError && error.code === 'closed' ? RequestError.fromClient('connect_failed', `Could not reach ${namedEndpoints(url, alternateUrls)}.`) : error;
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** For messages: the one endpoint, or each of several. */
+function namedEndpoints(url: string, alternateUrls: readonly string[]): string {
+  return alternateUrls.length === 0 ? url : [url, ...alternateUrls].join(' or ');
 }
 
 export interface SignedIn {
@@ -74,7 +86,7 @@ export interface SignedIn {
  * Connects as `username`: registers (`register`) or signs in once, then after any reconnect resumes
  * that same session, so keyed requests re-sent after a drop run as the same user.
  */
-export async function connectSignedIn(url: string, username: string, password: string, register: boolean, keys?: RequestKeys): Promise<SignedIn> {
+export async function connectSignedIn(endpoints: string | readonly string[], username: string, password: string, register: boolean, keys?: RequestKeys): Promise<SignedIn> {
   let sessionToken: string | null = null;
   let first: Reply<'auth.signIn'> | null = null;
   let registerSent = false;
@@ -91,7 +103,7 @@ export async function connectSignedIn(url: string, username: string, password: s
     if (registerAgain && !first.ok && first.error.code === 'username_taken') first = await connection.request('auth.signIn', { username, password });
     if (first.ok) sessionToken = first.result.sessionToken;
   };
-  const client = await connectTerminal(url, { onConnected, ...(keys === undefined ? {} : { keys }) });
+  const client = await connectTerminal(endpoints, { onConnected, ...(keys === undefined ? {} : { keys }) });
   return { client, first: first! };
 }
 

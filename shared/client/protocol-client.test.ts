@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { openAccount, registerUser, testPassword } from '../../test/support/bank-fixtures.ts';
 import { startTestServer, testAuditorPassword, type TestServer } from '../../test/support/test-server.ts';
-import type { TransactionView } from '../protocol.ts';
+import { protocolVersion, type TransactionView, type Welcome } from '../protocol.ts';
 import { ProtocolClient, type Connection, type SocketLike } from './protocol-client.ts';
 import { RequestError } from './request-error.ts';
 import { RequestKeys, randomKeyPrefix, requestKeyPrefixLength } from './request-keys.ts';
@@ -174,6 +174,199 @@ describe('ProtocolClient', () => {
     const first = client.request('ping', {}, { requestId: 'same' });
     await expect(client.request('ping', {}, { requestId: 'same' })).rejects.toThrow('already waiting');
     expect((await first).ok).toBe(true);
+  });
+});
+
+/**
+ * A socket with no network under it: the test plays the server, opening it with a welcome, reading
+ * what the client sent, answering, or failing it as a dead process would.
+ */
+class ScriptedSocket implements SocketLike {
+  readyState = 0;
+  readonly sent: Array<{ type: string; requestId: string }> = [];
+  readonly #listeners = new Map<string, Set<Listener>>();
+
+  constructor(readonly url: string) {}
+
+  send(data: string): void {
+    this.sent.push(JSON.parse(data) as { type: string; requestId: string });
+  }
+
+  close(code = 1000): void {
+    this.fail(code);
+  }
+
+  /** Connected: the server's welcome arrives. */
+  welcome(fields: Partial<Welcome> = {}): void {
+    this.readyState = 1;
+    this.#emit('open', {});
+    this.deliver({ ...scriptedWelcome, ...fields });
+  }
+
+  deliver(frame: object): void {
+    this.#emit('message', { data: JSON.stringify(frame) });
+  }
+
+  /** The connection attempt failed, or the connection died (no close handshake). */
+  fail(code = 1006): void {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    this.#emit('close', { code });
+  }
+
+  addEventListener(type: string, listener: Listener): void {
+    if (!this.#listeners.has(type)) this.#listeners.set(type, new Set());
+    this.#listeners.get(type)!.add(listener);
+  }
+
+  removeEventListener(type: string, listener: Listener): void {
+    this.#listeners.get(type)?.delete(listener);
+  }
+
+  #emit(type: string, event: { data?: unknown; code?: number }): void {
+    for (const listener of [...(this.#listeners.get(type) ?? [])]) listener(event);
+  }
+}
+
+const scriptedWelcome: Welcome = {
+  type: 'welcome',
+  protocolVersion,
+  seq: 7,
+  databaseId: 'abc123',
+  products: [],
+  bank: { totalDepositsCents: 0, totalLoansOwedCents: 0, operationsPerSecond: 0 },
+};
+
+const [endpointA, endpointB, endpointC] = ['ws://a.example:9000/ws', 'ws://b.example:9000/ws', 'ws://c.example:9000/ws'];
+
+/** A reconnecting client over scripted sockets: no ping, the shortest backoff. */
+function scriptedClient(url: string, alternateUrls?: readonly string[]) {
+  const sockets: ScriptedSocket[] = [];
+  const client = new ProtocolClient({
+    url,
+    ...(alternateUrls === undefined ? {} : { alternateUrls }),
+    createSocket: (socketUrl) => {
+      const socket = new ScriptedSocket(socketUrl);
+      sockets.push(socket);
+      return socket;
+    },
+    pingIntervalMs: null,
+    random: () => 0,
+  });
+  closers.push(() => client.close());
+  client.start();
+  /** The socket of attempt `count`, once the client has made it. */
+  const attempt = async (count: number) => {
+    await vi.waitFor(() => expect(sockets).toHaveLength(count), { timeout: 5_000 });
+    return sockets[count - 1]!;
+  };
+  return { client, sockets, attempt };
+}
+
+/** Answers the client's `sync.resume` on `socket` with no changes, as a process of the same database would. */
+async function answerResume(socket: ScriptedSocket): Promise<void> {
+  await vi.waitFor(() => expect(socket.sent.map((frame) => frame.type)).toContain('sync.resume'));
+  const resume = socket.sent.find((frame) => frame.type === 'sync.resume')!;
+  socket.deliver({ type: 'result', requestId: resume.requestId, seq: scriptedWelcome.seq, result: { products: [], accounts: [], transactions: [] } });
+}
+
+describe('ProtocolClient over several endpoints', () => {
+  it('sends the next attempt to the second endpoint when the first cannot be reached', async () => {
+    const { client, sockets, attempt } = scriptedClient(endpointA, [endpointB]);
+    expect(client.url).toBe(endpointA);
+    (await attempt(1)).fail();
+    (await attempt(2)).welcome();
+    await client.online();
+
+    expect(sockets.map((socket) => socket.url)).toEqual([endpointA, endpointB]);
+    expect(client.url).toBe(endpointB);
+  });
+
+  it('goes round the endpoints in turn, back to the first after the last', async () => {
+    const { sockets, attempt } = scriptedClient(endpointA, [endpointB, endpointC]);
+    for (let count = 1; count <= 3; count += 1) (await attempt(count)).fail();
+    await attempt(4);
+
+    expect(sockets.map((socket) => socket.url)).toEqual([endpointA, endpointB, endpointC, endpointA]);
+  });
+
+  it('moves to an endpoint a welcome named when its connection drops', async () => {
+    const { client, sockets, attempt } = scriptedClient(endpointA);
+    (await attempt(1)).welcome({ endpoints: [endpointA, endpointB, endpointA] });
+    await client.online();
+    expect(client.endpoints).toEqual([endpointA, endpointB]);
+
+    sockets[0]!.fail();
+    const second = await attempt(2);
+    expect(second.url).toBe(endpointB);
+    second.welcome({ endpoints: [endpointA, endpointB] });
+    await answerResume(second);
+    await client.online();
+    expect(client.url).toBe(endpointB);
+  });
+
+  it('sends a keyed request unanswered on a dead endpoint again, same requestId, on the next one', async () => {
+    const { client, attempt } = scriptedClient(endpointA, [endpointB]);
+    const first = await attempt(1);
+    first.welcome();
+    await client.online();
+    let retried = 0;
+    const reply = client.request('cart.add', { productId: 1, quantity: 1 }, { onRetrying: () => (retried += 1) });
+    const sentOnA = first.sent.find((frame) => frame.type === 'cart.add')!;
+
+    first.fail();
+    const second = await attempt(2);
+    second.welcome();
+    await answerResume(second);
+    await vi.waitFor(() => expect(second.sent.map((frame) => frame.type)).toContain('cart.add'));
+    const sentOnB = second.sent.find((frame) => frame.type === 'cart.add')!;
+    second.deliver({ type: 'error', requestId: sentOnB.requestId, code: 'insufficient_stock', message: 'Not enough stock.' });
+
+    expect(second.url).toBe(endpointB);
+    expect(sentOnB.requestId).toBe(sentOnA.requestId);
+    expect(retried).toBe(1);
+    expect(await reply).toMatchObject({ ok: false, error: { code: 'insufficient_stock' } });
+  });
+
+  it('with one endpoint, reconnects to it again and again', async () => {
+    const { client, sockets, attempt } = scriptedClient(endpointA);
+    (await attempt(1)).fail();
+    (await attempt(2)).fail();
+    await attempt(3);
+
+    expect(sockets.map((socket) => socket.url)).toEqual([endpointA, endpointA, endpointA]);
+    expect(client.endpoints).toEqual([endpointA]);
+  });
+
+  it('drops an endpoint the socket factory cannot open and goes on to the next', async () => {
+    const opened: string[] = [];
+    const client = new ProtocolClient({
+      url: 'ws://forbidden.example/ws',
+      alternateUrls: [endpointB],
+      createSocket: (url) => {
+        if (url.includes('forbidden')) throw new Error('blocked');
+        const socket = new ScriptedSocket(url);
+        opened.push(url);
+        queueMicrotask(() => socket.welcome());
+        return socket;
+      },
+      pingIntervalMs: null,
+      random: () => 0,
+    });
+    closers.push(() => client.close());
+    const warnings: string[] = [];
+    client.on('warning', (text) => warnings.push(text));
+    client.start();
+    await client.online();
+
+    expect(opened).toEqual([endpointB]);
+    expect(client.endpoints).toEqual([endpointB]);
+    expect(warnings.join()).toContain('forbidden.example');
+  });
+
+  it('refuses more endpoints than a cluster may have', () => {
+    const urls = Array.from({ length: 17 }, (_, index) => `ws://p${index}.example/ws`);
+    expect(() => new ProtocolClient({ url: urls[0]!, alternateUrls: urls.slice(1), createSocket: () => new ScriptedSocket('') })).toThrow('at most 16 endpoints');
   });
 });
 

@@ -5,7 +5,9 @@
  *
  * What it does:
  * - connects, waits for `welcome`, lets its owner re-establish who the tab is (`onConnected`), and
- *   only then takes requests; reconnects with backoff when the connection drops;
+ *   only then takes requests; reconnects with backoff when the connection drops, each attempt to
+ *   the next of the known endpoints (the configured ones and those a `welcome` names), so a client
+ *   moves to another process of the same Tally when its own dies;
  * - stamps each request with a key from its RequestKeys (unique for the issuer, for exactly-once),
  *   matches replies by key, validates them against the protocol's schemas, times out reads;
  * - keeps every keyed (state-changing) request that has no answer across a reconnect and sends it
@@ -19,6 +21,7 @@ import {
   ErrorMessage as ErrorMessageSchema,
   Result as ResultSchema,
   ServerMessage as ServerMessageSchema,
+  WebSocketEndpoint as WebSocketEndpointSchema,
   Welcome as WelcomeSchema,
   isKeyedRequestType,
   resultSchemas,
@@ -31,7 +34,7 @@ import {
   type Dashboard,
   type Welcome,
 } from '../protocol.ts';
-import { clientRequestsInFlightMax, frameBytesMax, heartbeatIntervalMs, requestTimeoutMs } from '../limits.ts';
+import { clientRequestsInFlightMax, clusterEndpointsMax, frameBytesMax, heartbeatIntervalMs, requestTimeoutMs } from '../limits.ts';
 import { reconnectDelayMs } from './backoff.ts';
 import { RequestError } from './request-error.ts';
 import { RequestKeys } from './request-keys.ts';
@@ -81,7 +84,14 @@ export interface SyncPosition {
 }
 
 export interface ProtocolClientOptions {
+  /** The endpoint the first attempt goes to. */
   url: string;
+  /**
+   * Other endpoints of the same Tally (processes sharing one database), at most clusterEndpointsMax
+   * with `url`. After a failed attempt or a dropped connection the next attempt goes to the next
+   * endpoint, round robin; those the last `welcome` named join them. Default none.
+   */
+  alternateUrls?: readonly string[];
   createSocket: (url: string) => SocketLike;
   /** Reconnect after a drop (default true). Without it, unanswered keyed requests fail `unanswered`. */
   reconnect?: boolean;
@@ -145,6 +155,14 @@ export class ProtocolClient {
   readonly #pending = new Map<string, Pending>();
   readonly #listeners: Listeners = { welcome: new Set(), changes: new Set(), resync: new Set(), stats: new Set(), dashboard: new Set(), status: new Set(), warning: new Set() };
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  /** `url` and `alternateUrls`, duplicates dropped: always in the rotation (unless refused). */
+  readonly #configuredEndpoints: readonly string[];
+  /** Endpoints the socket factory threw on (a malformed or forbidden address): never tried again. */
+  readonly #refusedEndpoints = new Set<string>();
+  /** What attempts rotate over: the configured endpoints first, then those the last welcome named. */
+  #endpoints: readonly string[];
+  /** The endpoint of the current connection, or of the next attempt while there is none. */
+  #url: string;
   #socket: SocketLike | null = null;
   #socketDisposers: Array<() => void> = [];
   #welcome: Welcome | null = null;
@@ -173,8 +191,15 @@ export class ProtocolClient {
       validateBroadcasts: true,
       skipBroadcasts: false,
       random: Math.random,
+      alternateUrls: [],
       ...options,
     };
+    this.#configuredEndpoints = uniqueEndpoints([options.url, ...(options.alternateUrls ?? [])]);
+    if (this.#configuredEndpoints.length > clusterEndpointsMax) {
+      throw new RangeError(`at most ${clusterEndpointsMax} endpoints, got ${this.#configuredEndpoints.length}`);
+    }
+    this.#endpoints = this.#configuredEndpoints;
+    this.#url = options.url;
   }
 
   /** Starts and resolves once online; rejects `connect_failed` if the first connection fails and reconnecting is off. */
@@ -187,6 +212,16 @@ export class ProtocolClient {
 
   get status(): ConnectionStatus {
     return this.#status;
+  }
+
+  /** The endpoint of the current connection; while there is none, the one the next attempt goes to. */
+  get url(): string {
+    return this.#url;
+  }
+
+  /** Every endpoint attempts rotate over, in order. */
+  get endpoints(): readonly string[] {
+    return this.#endpoints;
   }
 
   /** The welcome of the current (or last) connection. */
@@ -332,11 +367,12 @@ export class ProtocolClient {
 
   #connect(): void {
     if (this.#closed || this.#socket !== null) return;
+    const url = this.#url;
     let socket: SocketLike;
     try {
-      socket = this.#options.createSocket(this.#options.url);
+      socket = this.#options.createSocket(url);
     } catch (error) {
-      this.#connectionFailed(`Could not open ${this.#options.url}: ${(error as Error).message}`);
+      this.#endpointRefused(url, `Could not open ${url}: ${(error as Error).message}`);
       return;
     }
     const socketOnMessage = (event: { data?: unknown }) => this.#socketOnMessage(socket, event.data);
@@ -370,8 +406,44 @@ export class ProtocolClient {
       this.#setStatus('offline');
       return;
     }
+    this.#moveToNextEndpoint();
     this.#setStatus('reconnecting');
     this.#scheduleReconnect();
+  }
+
+  /** The next attempt goes to the endpoint after the current one, round robin (with one, to it again). */
+  #moveToNextEndpoint(): void {
+    const index = this.#endpoints.indexOf(this.#url);
+    this.#url = this.#endpoints[(index + 1) % this.#endpoints.length]!;
+  }
+
+  /**
+   * The socket factory threw: the address can never be opened. With other endpoints left (and
+   * reconnecting on) it leaves the rotation and the next attempt goes to the next one; else the
+   * client fails, as it always has.
+   */
+  #endpointRefused(url: string, reason: string): void {
+    const others = this.#endpoints.filter((endpoint) => endpoint !== url);
+    if (others.length === 0 || !this.#options.reconnect) {
+      this.#connectionFailed(reason);
+      return;
+    }
+    this.#refusedEndpoints.add(url);
+    this.#moveToNextEndpoint();
+    this.#endpoints = others;
+    this.#emit('warning', `${reason}; trying ${this.#url} instead.`);
+    this.#scheduleReconnect();
+  }
+
+  /**
+   * A welcome's `endpoints` (every process serving its database) join the configured ones, which
+   * stay first; they replace what an earlier welcome named. Checked even when welcomes are not.
+   */
+  #learnEndpoints(named: readonly unknown[] | undefined): void {
+    if (!Array.isArray(named)) return;
+    const valid = named.filter((endpoint): endpoint is string => WebSocketEndpointSchema.safeParse(endpoint).success).slice(0, clusterEndpointsMax);
+    // The endpoint in use stays, even if this welcome does not name it: the rotation is never empty.
+    this.#endpoints = uniqueEndpoints([...this.#configuredEndpoints, ...valid, this.#url]).filter((endpoint) => !this.#refusedEndpoints.has(endpoint));
   }
 
   /** Forgets the socket and its timers; fails what cannot outlive it, keeps keyed requests to re-send. */
@@ -503,6 +575,7 @@ export class ProtocolClient {
     this.#welcomedOnSocket = true;
     const welcome = parsed.data;
     this.#welcome = welcome;
+    this.#learnEndpoints(welcome.endpoints);
     const resumeFrom = this.#position?.databaseId === welcome.databaseId ? this.#position.seq : null;
     // Another database (the server was reset): what the tab holds beyond the welcome means nothing here.
     if (this.#position !== null && resumeFrom === null) this.#emit('resync', 'the server runs on another database now');
@@ -592,6 +665,11 @@ function unanswered(pending: Pending): RequestError {
     'unanswered',
     `The connection dropped before Tally answered ${pending.type} ${pending.requestId}; send it again with requestId "${pending.requestId}" to get its one outcome.`,
   );
+}
+
+/** In first-seen order, each once. */
+function uniqueEndpoints(endpoints: readonly string[]): string[] {
+  return [...new Set(endpoints)];
 }
 
 function utf8Length(text: string): number {

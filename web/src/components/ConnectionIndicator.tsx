@@ -10,8 +10,9 @@ const statusLabels: Record<ConnectionStatus, string> = {
 
 export function ConnectionIndicator() {
   const status = useTally((state) => state.connectionStatus);
+  const host = useTally((state) => state.serverHost);
   return (
-    <p role="status" aria-label="Connection" className={`connection connection--${status}`}>
+    <p role="status" aria-label="Connection" className={`connection connection--${status}`} title={host === null ? undefined : `Server: ${host}`}>
       <span className="connection__dot" aria-hidden="true" />
       {statusLabels[status]}
     </p>

@@ -64,6 +64,7 @@ describe('SessionSync', () => {
     const names = tab.store.getState().productIds.map((id) => tab.store.getState().productsById[id]?.name);
     expect(names).toEqual(['Lamp', 'Kite']);
     expect(tab.sync.client.syncPosition?.seq).toBeGreaterThan(0);
+    expect(tab.store.getState().serverHost).toBe(new URL(server.webSocketUrl).host);
   });
 
   it('starts a session, keeps its token and resumes it, cart included, in a new connection', async () => {

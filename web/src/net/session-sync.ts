@@ -77,6 +77,7 @@ export class SessionSync {
     this.#disposers.push(
       this.client.on('status', (status) => this.#store.getState().setConnectionStatus(tabStatus(status))),
       this.client.on('welcome', (welcome) => {
+        this.#store.getState().setServerHost(hostOf(this.client.url));
         this.#store.getState().replaceCatalog(welcome.products);
         this.#store.getState().replaceBankStats(welcome.bank, welcome.seq);
       }),
@@ -304,6 +305,15 @@ function browserNetworkStatus(): NetworkStatusSource | undefined {
       };
     },
   };
+}
+
+/** `host:port` of a WebSocket endpoint, for people; the address itself if it does not parse. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 /** The WebSocket endpoint on the host that served this page. */

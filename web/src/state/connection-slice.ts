@@ -12,12 +12,17 @@ export interface ConnectionSlice {
   connectionStatus: ConnectionStatus;
   /** How many times this tab has come online; a failure to reach the server counted under an older one no longer holds. */
   onlineCount: number;
+  /** The host (and port) of the Tally process of the latest welcome; null before the first. */
+  serverHost: string | null;
   setConnectionStatus: (status: ConnectionStatus) => void;
+  setServerHost: (host: string) => void;
 }
 
 export const createConnectionSlice: TallySliceCreator<ConnectionSlice> = (set) => ({
   connectionStatus: 'connecting',
   onlineCount: 0,
+  serverHost: null,
+  setServerHost: (serverHost) => set({ serverHost }),
   setConnectionStatus: (connectionStatus) =>
     set((state) => {
       const cameOnline = connectionStatus === 'online' && state.connectionStatus !== 'online';
