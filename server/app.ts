@@ -159,7 +159,7 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
     acceptingConnections: () => gateway?.acceptingConnections ?? false,
     onProbeFailed: (error) => logger.error({ err: error }, 'readiness write probe failed'),
   });
-  const httpServer = createServer(withOperationsRoutes({ readiness, metrics, logger }, createStaticHandler(options.webRoot)));
+  const httpServer = createServer(withOperationsRoutes({ readiness, metrics, logger }, createStaticHandler(options.webRoot, options.endpoints ?? [])));
   gateway = new Gateway({
     httpServer,
     services,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaticHandler } from './static-files.ts';
+import { contentSecurityPolicy, createStaticHandler } from './static-files.ts';
 
 let root: string;
 let server: Server;
@@ -82,6 +82,12 @@ describe('static files', () => {
     const policy = (await fetch(`${baseUrl}/`)).headers.get('content-security-policy') ?? '';
     const connectSources = /connect-src ([^;]*)/.exec(policy)?.[1]?.trim().split(/\s+/);
     expect(connectSources).toEqual(["'self'"]);
+  });
+
+  it('lets a page of one process of several connect to every process it was told of, and nowhere else', () => {
+    const policy = contentSecurityPolicy(['ws://127.0.0.1:9000/ws', 'wss://b.shop.example.com/ws']);
+    expect(/connect-src ([^;]*)/.exec(policy)?.[1]?.trim().split(/\s+/)).toEqual(["'self'", 'ws://127.0.0.1:9000/ws', 'wss://b.shop.example.com/ws']);
+    expect(policy).toContain("default-src 'self'");
   });
 
   it('caches hashed assets for a year', async () => {

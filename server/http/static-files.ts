@@ -21,9 +21,16 @@ const securityHeaders = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
-  'Content-Security-Policy':
-    "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
 };
+
+/**
+ * The page may connect to its own origin and, when this server is one of several processes, to the
+ * others' WebSocket addresses (a tab moves there when its own process dies); nowhere else.
+ */
+export function contentSecurityPolicy(endpoints: readonly string[]): string {
+  const connectSources = ["'self'", ...endpoints].join(' ');
+  return `default-src 'self'; connect-src ${connectSources}; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'`;
+}
 
 /** Vite names everything under assets/ by content hash, so a URL there never changes meaning. */
 const hashedAssetCacheControl = 'public, max-age=31536000, immutable';
@@ -44,11 +51,13 @@ interface Found {
  * assets cached for a year, and index.html for any other GET so client-side routes work. A missing
  * hashed asset is a 404, not the app. Never leaves `webRoot`.
  */
-export function createStaticHandler(webRoot: string) {
+export function createStaticHandler(webRoot: string, endpoints: readonly string[] = []) {
   const root = normalize(webRoot + sep);
   const assetsRoot = join(root, 'assets') + sep;
   const cache = new EncodedFileCache();
+  const policy = contentSecurityPolicy(endpoints);
   return async function serveStatic(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    response.setHeader('Content-Security-Policy', policy);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       respond(response, 405, 'Method Not Allowed', { Allow: 'GET, HEAD' });
       return;
