@@ -6,6 +6,12 @@
  * state is read back through the protocol alone and checked (torture/checker.ts).
  *
  *   npm run torture -- [--clients 16] [--seconds 60] [--kill-every 5] [--seed N] [--unsafe-server]
+ *                      [--nodes 3] [--postgres <postgres://url>]
+ *
+ * With --postgres the server runs on PostgreSQL (a schema of its own, dropped after); with --nodes N
+ * (PostgreSQL, DATABASE_URL or the local default when --postgres is not given) N server processes
+ * share it, clients are spread over them, and the nemesis kills one node at a time and keeps it down
+ * for a while, so its clients must move to another node, resume there and re-send.
  *
  * Exit code 0 when nothing is lost, duplicated or otherwise wrong; 1 with the offending requests named.
  */
@@ -19,7 +25,10 @@ import { ProtocolClient, type SocketLike } from '../shared/client/protocol-clien
 import { checkHistory, formatReport, type CheckReport } from './checker.ts';
 import type { TortureHistory } from './history.ts';
 import { seededRandom } from '../shared/seeded-random.ts';
-import { TortureServer, freePort } from './server-process.ts';
+import { TortureCluster, TortureServer, freePort } from './server-process.ts';
+import { randomBytes } from 'node:crypto';
+import { clusterEndpointsMax } from '../shared/limits.ts';
+import { dropSchema } from '../server/storage/postgres/database.ts';
 import { connectClient, readFinalState, readInitialState, runClient, type TortureClient, type WorkloadTally } from './workload.ts';
 
 export interface TortureOptions {
@@ -31,6 +40,10 @@ export interface TortureOptions {
   unsafeServer: boolean;
   /** One answered request in this many is delivered again under its key. */
   duplicateEvery: number;
+  /** Server processes sharing the database (more than one needs PostgreSQL). */
+  nodes: number;
+  /** Run on PostgreSQL at this URL (a schema of the run's own) instead of a SQLite file. */
+  postgresUrl?: string;
   log: (line: string) => void;
 }
 
@@ -64,23 +77,26 @@ export async function runTorture(options: TortureOptions): Promise<TortureOutcom
   const directory = mkdtempSync(join(tmpdir(), 'tally-torture-'));
   const catalogPath = join(directory, 'catalog.json');
   writeFileSync(catalogPath, JSON.stringify(catalog(options.clients)));
-  const server = new TortureServer({
-    port: await freePort(),
-    databasePath: join(directory, 'torture.sqlite'),
-    catalogPath,
-    auditorPassword,
-    unsafeSkipIdempotency: options.unsafeServer,
-  });
+  const postgresUrl = options.postgresUrl ?? (options.nodes > 1 ? defaultPostgresUrl : undefined);
+  const schema = `tally_torture_${randomBytes(6).toString('hex')}`;
+  const databasePath = postgresUrl === undefined ? join(directory, 'torture.sqlite') : withSchema(postgresUrl, schema);
+  const ports: number[] = [];
+  for (let node = 0; node < options.nodes; node += 1) ports.push(await freePort());
+  const endpoints = options.nodes > 1 ? ports.map((port) => `ws://127.0.0.1:${port}/ws`) : [];
+  const server = new TortureCluster(
+    ports.map((port) => new TortureServer({ port, databasePath, catalogPath, auditorPassword, unsafeSkipIdempotency: options.unsafeServer, endpoints })),
+  );
   const clients: TortureClient[] = [];
   let auditor: ProtocolClient | null = null;
   try {
     await server.start();
     const runId = options.seed.toString(36);
-    for (let index = 0; index < options.clients; index += 1) clients.push(await connectClient(server.webSocketUrl, index, runId));
-    auditor = await connectAuditor(server.webSocketUrl);
+    for (let index = 0; index < options.clients; index += 1) clients.push(await connectClient(server.webSocketUrls, index, runId));
+    auditor = await connectAuditor(server.webSocketUrls);
     const usernames = new Set(clients.map((client) => client.username));
     const initial = await readInitialState(auditor, usernames);
-    options.log(`${options.clients} clients, ${options.seconds} s, a kill every ~${options.killEverySeconds} s, seed ${options.seed}${options.unsafeServer ? ', UNSAFE server' : ''}`);
+    const where = postgresUrl === undefined ? 'SQLite' : `PostgreSQL, ${options.nodes} node${options.nodes === 1 ? '' : 's'}`;
+    options.log(`${options.clients} clients, ${options.seconds} s, ${where}, a kill every ~${options.killEverySeconds} s, seed ${options.seed}${options.unsafeServer ? ', UNSAFE server' : ''}`);
 
     const tally: WorkloadTally = { records: [], repeatMismatches: [], repeatsSent: 0 };
     const random = seededRandom(options.seed);
@@ -100,12 +116,23 @@ export async function runTorture(options: TortureOptions): Promise<TortureOutcom
     await Promise.all([...clients.map(({ client }) => client.close()), auditor?.close()]);
     await server.stop();
     rmSync(directory, { recursive: true, force: true });
+    if (postgresUrl !== undefined) await dropSchema(postgresUrl, schema);
   }
 }
 
-async function connectAuditor(url: string): Promise<ProtocolClient> {
+/** Where a cluster run goes when no --postgres is given: the test database (DATABASE_URL), as the tests use. */
+const defaultPostgresUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+
+function withSchema(url: string, schema: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('schema', schema);
+  return parsed.toString();
+}
+
+async function connectAuditor(urls: readonly string[]): Promise<ProtocolClient> {
   const auditor = new ProtocolClient({
-    url,
+    url: urls[0]!,
+    alternateUrls: urls,
     createSocket: (socketUrl) => new WebSocket(socketUrl, { perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 }) as unknown as SocketLike,
     validateBroadcasts: false,
     onConnected: async (connection) => {
@@ -143,6 +170,8 @@ function readOptions(argv: readonly string[]): TortureOptions {
       seed: { type: 'string', default: String(Date.now() % 1_000_000) },
       'duplicate-every': { type: 'string', default: '10' },
       'unsafe-server': { type: 'boolean', default: false },
+      nodes: { type: 'string', default: '1' },
+      postgres: { type: 'string' },
     },
     strict: true,
   });
@@ -160,6 +189,8 @@ function readOptions(argv: readonly string[]): TortureOptions {
     seed: whole('seed', values.seed, 0, 2 ** 31 - 1),
     duplicateEvery: whole('duplicate-every', values['duplicate-every'], 1, 1_000_000),
     unsafeServer: values['unsafe-server'],
+    nodes: whole('nodes', values.nodes, 1, clusterEndpointsMax),
+    ...(values.postgres === undefined ? {} : { postgresUrl: values.postgres }),
     log: (line) => console.log(line),
   };
 }

@@ -22,6 +22,8 @@ export interface ServerSettings {
   auditorPassword: string;
   /** Start it broken on purpose (--unsafe-skip-idempotency), to prove the checker catches it. */
   unsafeSkipIdempotency: boolean;
+  /** Every node's WebSocket address, when it is one of several processes on one database. */
+  endpoints?: readonly string[];
 }
 
 /** A free port on 127.0.0.1 now; the server binds it on every start. */
@@ -51,8 +53,9 @@ export class TortureServer {
 
   /** Starts the server and resolves once it listens. */
   async start(): Promise<void> {
-    const { port, databasePath, catalogPath, auditorPassword, unsafeSkipIdempotency } = this.settings;
+    const { port, databasePath, catalogPath, auditorPassword, unsafeSkipIdempotency, endpoints = [] } = this.settings;
     const args = ['--import', 'tsx', 'server/main.ts', '--host', '127.0.0.1', '--port', String(port), '--database', databasePath, '--catalog', catalogPath, ...limitArguments(loopbackLoadTestLimits)];
+    for (const endpoint of endpoints) args.push('--endpoint', endpoint);
     if (unsafeSkipIdempotency) args.push('--unsafe-skip-idempotency');
     const child = spawn(process.execPath, args, {
       cwd: repositoryRoot,
@@ -68,7 +71,7 @@ export class TortureServer {
   startNemesis(intervalMs: number, random: Random): void {
     const schedule = () => {
       const delayMs = Math.round(intervalMs * (0.5 + random()));
-      this.#nemesisTimer = setTimeout(() => void this.#killAndRestart().then(schedule, (error: unknown) => this.#nemesisFailed(error)), delayMs);
+      this.#nemesisTimer = setTimeout(() => void this.killAndRestart(0).then(schedule, (error: unknown) => this.#nemesisFailed(error)), delayMs);
     };
     schedule();
   }
@@ -93,12 +96,14 @@ export class TortureServer {
   nemesisError: unknown = null;
   #restarting: Promise<void> = Promise.resolve();
 
-  async #killAndRestart(): Promise<void> {
+  /** SIGKILL, stay down `downMs` (its clients must go elsewhere meanwhile), start again. */
+  async killAndRestart(downMs: number): Promise<void> {
     if (this.#stopping) return;
     const restarting = (async () => {
       this.#child?.kill('SIGKILL');
       await this.#exited;
       this.kills += 1;
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
       await this.start();
     })();
     this.#restarting = restarting;
@@ -130,4 +135,60 @@ function listening(child: ChildProcess): Promise<void> {
       reject(new Error(`the server exited (${signal ?? code}) before listening:\n${output}`));
     });
   });
+}
+
+/**
+ * One node, or several on one PostgreSQL database, and their nemesis: every few seconds one node, picked at
+ * random, is SIGKILLed and stays down for half the interval, so its clients must move to another
+ * node, resume there and re-send what was unanswered, before it comes back.
+ */
+export class TortureCluster {
+  readonly nodes: TortureServer[];
+  #nemesisTimer: NodeJS.Timeout | null = null;
+  #killing: Promise<void> = Promise.resolve();
+  #stopping = false;
+  nemesisError: unknown = null;
+
+  constructor(nodes: TortureServer[]) {
+    this.nodes = nodes;
+  }
+
+  get kills(): number {
+    return this.nodes.reduce((sum, node) => sum + node.kills, 0);
+  }
+
+  get webSocketUrls(): string[] {
+    return this.nodes.map((node) => node.webSocketUrl);
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.nodes.map((node) => node.start()));
+  }
+
+  startNemesis(intervalMs: number, random: Random): void {
+    const schedule = () => {
+      const delayMs = Math.round(intervalMs * (0.5 + random()));
+      this.#nemesisTimer = setTimeout(() => {
+        if (this.#stopping) return;
+        const victim = this.nodes[Math.floor(random() * this.nodes.length)]!;
+        // A lone node comes back at once (its clients have nowhere else to go).
+        this.#killing = victim.killAndRestart(this.nodes.length > 1 ? Math.round(intervalMs / 2) : 0);
+        this.#killing.then(schedule, (error: unknown) => (this.nemesisError = error));
+      }, delayMs);
+    };
+    schedule();
+  }
+
+  /** Stops the nemesis; every node is running again when it resolves. */
+  async stopNemesis(): Promise<void> {
+    this.#stopping = true;
+    if (this.#nemesisTimer !== null) clearTimeout(this.#nemesisTimer);
+    await this.#killing.catch(() => {});
+    await Promise.all(this.nodes.map((node) => node.stopNemesis()));
+  }
+
+  async stop(): Promise<void> {
+    await this.stopNemesis();
+    await Promise.all(this.nodes.map((node) => node.stop()));
+  }
 }

@@ -12,6 +12,7 @@ const shortRun: TortureOptions = {
   seed: 20261201,
   unsafeServer: false,
   duplicateEvery: 10,
+  nodes: 1,
   log: () => {},
 };
 
@@ -24,6 +25,16 @@ describe('npm run torture, short', () => {
     expect(outcome.kills, summary).toBeGreaterThanOrEqual(3);
     expect(outcome.report.outcomeCounts.ok, summary).toBeGreaterThan(1_000);
     expect(outcome.repeatsSent, summary).toBeGreaterThan(0);
+    expect(summary).toContain('0 lost, 0 duplicated');
+  }, 180_000);
+
+  it('on three processes sharing PostgreSQL, one killed and kept down at a time: clients move to another node and nothing is lost or duplicated', async () => {
+    const outcome = await runTorture({ ...shortRun, nodes: 3 });
+    const summary = formatOutcome(outcome);
+    expect(outcome.report.violations, summary).toEqual([]);
+    expect(outcome.ok, summary).toBe(true);
+    expect(outcome.kills, summary).toBeGreaterThanOrEqual(3);
+    expect(outcome.report.outcomeCounts.ok, summary).toBeGreaterThan(1_000);
     expect(summary).toContain('0 lost, 0 duplicated');
   }, 180_000);
 

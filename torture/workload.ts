@@ -31,7 +31,9 @@ function nodeSocket(url: string): SocketLike {
 }
 
 /** A client that signs in (or registers) once, then resumes that user and shopper after every reconnect. */
-export async function connectClient(url: string, index: number, runId: string): Promise<TortureClient> {
+/** `urls`: every node; the client starts on node `index % urls.length` and moves to the others when it dies. */
+export async function connectClient(urls: readonly string[], index: number, runId: string): Promise<TortureClient> {
+  const url = urls[index % urls.length]!;
   const username = `t${runId}-${index}`;
   const shopperName = `Shopper ${runId}-${index}`;
   let userToken: string | null = null;
@@ -45,7 +47,7 @@ export async function connectClient(url: string, index: number, runId: string): 
     expectOk(await connection.request('auth.resume', { sessionToken: userToken }));
     expectOk(await connection.request('session.resume', { sessionToken: shopperToken! }));
   };
-  const client = new ProtocolClient({ url, createSocket: nodeSocket, onConnected, keys: new RequestKeys(`${runId}c${index}`), pingIntervalMs: 2_000 });
+  const client = new ProtocolClient({ url, alternateUrls: urls, createSocket: nodeSocket, onConnected, keys: new RequestKeys(`${runId}c${index}`), pingIntervalMs: 2_000 });
   client.start();
   await client.online();
   const { accounts } = await client.expectResult('bank.openAccount', { kind: 'checking', amountCents: openingDepositCents });
