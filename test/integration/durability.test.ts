@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestClient } from '../support/test-client.ts';
 import { spawnServer, type ServerProcess } from '../support/server-process.ts';
-import { product, testAuditorPassword } from '../support/test-server.ts';
+import { dropTestDatabases, product, testAuditorPassword, testDatabaseLocation } from '../support/test-server.ts';
 import { openAccount, signInAuditor, testPassword } from '../support/bank-fixtures.ts';
 
 let directory: string | undefined;
@@ -14,6 +14,7 @@ afterEach(async () => {
   running?.child.kill('SIGKILL');
   await running?.exited;
   running = undefined;
+  await dropTestDatabases();
   if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
 });
 
@@ -22,7 +23,7 @@ describe('an acknowledged order survives SIGKILL', () => {
     directory = mkdtempSync(join(tmpdir(), 'tally-durability-'));
     const catalogPath = join(directory, 'catalog.json');
     writeFileSync(catalogPath, JSON.stringify({ products: [product('Durable', 100, 1200)] }));
-    const serverArgs = ['--database', join(directory, 'tally.sqlite'), '--catalog', catalogPath];
+    const serverArgs = ['--database', testDatabaseLocation(directory), '--catalog', catalogPath];
     running = await spawnServer(serverArgs);
 
     const shopperCount = 12;
@@ -74,7 +75,7 @@ describe('an acknowledged order survives SIGKILL', () => {
 describe('an acknowledged transfer survives SIGKILL', () => {
   it('keeps every transfer whose OK was sent, with the ledger sound and no money made or lost', async () => {
     directory = mkdtempSync(join(tmpdir(), 'tally-durability-'));
-    const serverArgs = ['--database', join(directory, 'tally.sqlite')];
+    const serverArgs = ['--database', testDatabaseLocation(directory)];
     const env = { TALLY_AUDITOR_PASSWORD: testAuditorPassword };
     running = await spawnServer(serverArgs, env);
 

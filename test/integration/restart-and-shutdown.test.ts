@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TransactionView } from '../../shared/protocol.ts';
 import { TestClient } from '../support/test-client.ts';
 import { spawnServer, type ServerProcess } from '../support/server-process.ts';
-import { testAuditorPassword } from '../support/test-server.ts';
+import { dropTestDatabases, testAuditorPassword, testDatabaseLocation } from '../support/test-server.ts';
 import { openAccount, signInAuditor, testPassword } from '../support/bank-fixtures.ts';
 
 let directory: string | undefined;
@@ -17,6 +17,7 @@ afterEach(async () => {
   running?.child.kill('SIGKILL');
   await running?.exited;
   running = undefined;
+  await dropTestDatabases();
   if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
   directory = undefined;
 });
@@ -25,7 +26,7 @@ const env = { TALLY_AUDITOR_PASSWORD: testAuditorPassword };
 
 async function start(): Promise<ServerProcess> {
   directory ??= mkdtempSync(join(tmpdir(), 'tally-restart-'));
-  running = await spawnServer(['--database', join(directory, 'tally.sqlite')], env);
+  running = await spawnServer(['--database', testDatabaseLocation(directory)], env);
   return running;
 }
 

@@ -14,6 +14,31 @@ import { silentLogger, type TallyLogger } from '../../server/observability/logge
  */
 export const testEngine: 'sqlite' | 'postgres' = process.env.TALLY_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
 
+/** The PostgreSQL schema of each folder testDatabaseLocation was asked about, so a restart finds its data. */
+const schemasByDirectory = new Map<string, string>();
+
+/**
+ * Where a server process a test spawns keeps its data, on the engine under test: a SQLite file in
+ * `directory`, or (TALLY_TEST_ENGINE=postgres) a schema of that folder's own, the same on every call,
+ * dropped by dropTestDatabases.
+ */
+export function testDatabaseLocation(directory: string): string {
+  if (testEngine === 'sqlite') return join(directory, 'tally.sqlite');
+  let schema = schemasByDirectory.get(directory);
+  if (schema === undefined) {
+    schema = newTestSchemaName();
+    schemasByDirectory.set(directory, schema);
+  }
+  return `${testDatabaseUrl}?schema=${schema}`;
+}
+
+/** Drops every schema testDatabaseLocation made. */
+export async function dropTestDatabases(): Promise<void> {
+  const schemas = [...schemasByDirectory.values()];
+  schemasByDirectory.clear();
+  await Promise.all(schemas.map((schema) => dropTestSchema(schema)));
+}
+
 export interface TestServer extends TallyServer {
   engine: 'sqlite' | 'postgres';
   /** Reads committed rows with SQL both engines understand (`?` placeholders), whichever engine the server runs on. */
