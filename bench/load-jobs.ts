@@ -32,7 +32,13 @@ export interface EchoBurstJob {
 
 export interface TransfersJob {
   kind: 'transfers';
+  /** Where the observers connect, and the transfer connections when `urls` is absent. */
   url: string;
+  /**
+   * Several servers of one cluster (bench/cluster.ts): transfer connection i connects to
+   * urls[accountIndex % urls.length], so the load is spread round-robin over them.
+   */
+  urls?: string[];
   connections: TransferConnection[];
   /** Every account of the row, across all load processes: the targets. */
   accountNumbers: string[];

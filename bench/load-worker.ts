@@ -191,7 +191,8 @@ interface TransferTally {
 
 async function prepareTransfers(job: TransfersJob): Promise<Prepared> {
   const loads = await mapConcurrently(job.connections, connectsInFlightMax, async (connection): Promise<LoadConnection> => {
-    const client = await openLeanClient(job.url, { readBroadcasts: false });
+    const url = job.urls === undefined ? job.url : job.urls[connection.accountIndex % job.urls.length]!;
+    const client = await openLeanClient(url, { readBroadcasts: false });
     await client.expectResult('auth.resume', { sessionToken: connection.sessionToken });
     return { client, connection, completed: 0 };
   });

@@ -49,7 +49,7 @@ import { formatCounts, formatReport } from './suite-report.ts';
 import { LoadWorker, openFilesLimit, readResidentKib, startEchoProcess, startTallyProcess, stopProcess, type ServerProcess, type TallyProcessSettings } from './suite-processes.ts';
 import { dropSchema } from '../server/storage/postgres/database.ts';
 
-const auditorPassword = 'bench-auditor-password';
+export const auditorPassword = 'bench-auditor-password';
 const customerPassword = 'bench-customer-password';
 /** Each account's opening deposit: $1,000,000.00, far more than a run's transfers of at most $10 each can spend. */
 const openingDepositCents = 100_000_000;
@@ -325,7 +325,7 @@ async function measure(running: Started, options: BenchSuiteOptions, log: (line:
 // --- Setting up -------------------------------------------------------------------------------
 
 /** Signs the auditor in once, on a connection closed at once: observers resume the session. */
-async function signInAuditor(url: string): Promise<string> {
+export async function signInAuditor(url: string): Promise<string> {
   const client = await openLeanClient(url, { readBroadcasts: false });
   try {
     return (await client.expectResult('auth.signIn', { username: 'auditor', password: auditorPassword })).sessionToken;
@@ -339,7 +339,7 @@ async function signInAuditor(url: string): Promise<string> {
  * user's account changes go to every connection of that user, so sharing users between connections
  * would multiply the fan-out per transfer; the price is an scrypt hash (~50 ms) per user at setup.
  */
-async function openAccounts(url: string, accountCount: number): Promise<Customers['accounts']> {
+export async function openAccounts(url: string, accountCount: number): Promise<Customers['accounts']> {
   return mapConcurrently(range(accountCount), registrationsInFlightMax, async (userIndex) => {
     const client = await openLeanClient(url, { readBroadcasts: false });
     try {
@@ -355,7 +355,7 @@ async function openAccounts(url: string, accountCount: number): Promise<Customer
 // --- The rows ---------------------------------------------------------------------------------
 
 /** Prepares every job (one per load process; null: that process sits this row out), then starts them together. */
-async function runJobs<Result extends LoadResult>(workers: readonly LoadWorker[], jobs: ReadonlyArray<LoadJob | null>, beforeGo?: () => Promise<void>): Promise<Result[]> {
+export async function runJobs<Result extends LoadResult>(workers: readonly LoadWorker[], jobs: ReadonlyArray<LoadJob | null>, beforeGo?: () => Promise<void>): Promise<Result[]> {
   const busy = workers.filter((_, index) => jobs[index] !== null);
   await Promise.all(busy.map((worker) => worker.prepare(jobs[workers.indexOf(worker)]!)));
   await beforeGo?.();
@@ -396,7 +396,7 @@ async function runTransfers(bench: Bench, customers: Customers, row: number, con
   return summarizeTransfers(results, { connections: connectionCount, observers: observerCount, commits }, echoPerSecond);
 }
 
-function summarizeTransfers(results: TransfersResult[], row: Pick<TransfersRow, 'connections' | 'observers' | 'commits'>, echoPerSecond: number): TransfersRow {
+export function summarizeTransfers(results: TransfersResult[], row: Pick<TransfersRow, 'connections' | 'observers' | 'commits'>, echoPerSecond: number): TransfersRow {
   const ok = results.reduce((sum, result) => sum + result.ok, 0);
   const refusedByCode = mergeCounts(results.map((result) => result.refusedByCode));
   const unexpectedByCode = mergeCounts(results.map((result) => result.unexpectedByCode));
@@ -480,7 +480,7 @@ async function runIdle(bench: Bench, connections: number): Promise<IdleMemoryRow
   return { connections, residentBeforeKib, residentAfterKib, kibPerConnection: (residentAfterKib - residentBeforeKib) / connections, openSeconds: (openedAtMs - startedAtMs) / 1000 };
 }
 
-async function checkLedger(url: string, auditorSessionToken: string): Promise<IntegrityReport> {
+export async function checkLedger(url: string, auditorSessionToken: string): Promise<IntegrityReport> {
   const client = await openLeanClient(url, { readBroadcasts: false });
   try {
     await client.expectResult('auth.resume', { sessionToken: auditorSessionToken });
@@ -536,7 +536,7 @@ export function summarizeLatency(samples: readonly Float64Array[]): LatencySumma
 }
 
 /** From the first load process's start to the last one's end, in seconds. */
-function spanSeconds(results: ReadonlyArray<{ startedAtMs: number; endedAtMs: number }>): number {
+export function spanSeconds(results: ReadonlyArray<{ startedAtMs: number; endedAtMs: number }>): number {
   return (Math.max(...results.map((result) => result.endedAtMs)) - Math.min(...results.map((result) => result.startedAtMs))) / 1000;
 }
 
