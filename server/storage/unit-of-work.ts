@@ -49,6 +49,12 @@ export interface TransactionEngine<Context> {
   /** `commitSeq` is the sequence number the transaction will commit with. */
   context(changes: ChangeRecorder, commitSeq: number): Context;
   findRequestOutcome(scope: string, requestId: string): Promise<StoredRequestOutcome | undefined>;
+  /**
+   * Several keys' stored outcomes in one look (an engine over the network saves a round trip per
+   * operation): keyed `scope` NUL `requestId`, missing ones absent. Optional; without it each
+   * operation looks its key up alone.
+   */
+  findRequestOutcomes?(keys: ReadonlyArray<{ scope: string; requestId: string }>): Promise<Map<string, StoredRequestOutcome>>;
   /** Inside the running transaction, so it commits (or not) with the effect. */
   storeRequestOutcome(key: RequestKey, commitSeq: number, outcomeJson: string): Promise<void>;
 }
@@ -240,6 +246,7 @@ export class UnitOfWork<Context> {
   async #runBatch(): Promise<void> {
     const batch: Array<{ queued: Queued; ran: Ran | undefined }> = [];
     const changes = new ChangeRecorder();
+    const looked: LookedUpOutcomes = new Map();
     let seq: number;
     try {
       const begun = this.#engine.begin();
@@ -248,7 +255,7 @@ export class UnitOfWork<Context> {
         const entry = { queued: this.#queue.shift()!, ran: undefined as Ran | undefined };
         // In the batch before it runs, so that whatever happens it is answered.
         batch.push(entry);
-        entry.ran = await this.#runOne(entry.queued, changes, seq);
+        entry.ran = await this.#runOne(entry.queued, changes, seq, looked);
         entry.queued.markExecuted();
       }
       const committed = this.#engine.commit(seq);
@@ -369,16 +376,35 @@ export class UnitOfWork<Context> {
     return this.#queue.length > 0;
   }
 
-  async #runOne(queued: Queued, batchChanges: ChangeRecorder, seq: number): Promise<Ran> {
+  async #runOne(queued: Queued, batchChanges: ChangeRecorder, seq: number, looked: LookedUpOutcomes): Promise<Ran> {
     const key = queued.requestKey;
     if (key !== undefined) {
-      const stored = await this.#engine.findRequestOutcome(key.scope, key.requestId);
+      const stored = await this.#storedOutcome(key, looked);
       if (stored !== undefined) return replay(key, stored);
     }
     const outcome = await this.#runInSavepoint(queued, batchChanges, seq);
     // After the savepoint: a refusal's rollback must not take its stored answer with it.
     if (key !== undefined) await this.#engine.storeRequestOutcome(key, seq, JSON.stringify(outcome));
     return { outcome, ran: true };
+  }
+
+  /**
+   * The key's stored outcome. An engine that can look up several at once is asked for this key and
+   * every key still queued for this batch, once: no outcome can be stored for them meanwhile, since
+   * a key is in one batch at a time (the runner's in-flight map) and batches on a shared database
+   * run one at a time.
+   */
+  async #storedOutcome(key: RequestKey, looked: LookedUpOutcomes): Promise<StoredRequestOutcome | undefined> {
+    const findMany = this.#engine.findRequestOutcomes?.bind(this.#engine);
+    if (findMany === undefined) return this.#engine.findRequestOutcome(key.scope, key.requestId);
+    const id = outcomeKey(key);
+    if (!looked.has(id)) {
+      const room = this.#options.batchOperationsMax;
+      const keys = [key, ...this.#queue.slice(0, room).flatMap(({ requestKey }) => (requestKey === undefined || looked.has(outcomeKey(requestKey)) ? [] : [requestKey]))];
+      const found = await findMany(keys);
+      for (const each of keys) looked.set(outcomeKey(each), found.get(outcomeKey(each)) ?? null);
+    }
+    return looked.get(id) ?? undefined;
   }
 
   async #runInSavepoint({ operation, requestKey }: Queued, batchChanges: ChangeRecorder, seq: number): Promise<Outcome<unknown>> {
@@ -419,6 +445,13 @@ interface CommittedNotDurable {
   seq: number;
   answer: () => void;
   refuse: (error: unknown) => void;
+}
+
+/** Stored outcomes looked up in this batch by `scope` NUL `requestId`: null when there is none. */
+type LookedUpOutcomes = Map<string, StoredRequestOutcome | null>;
+
+export function outcomeKey(key: { scope: string; requestId: string }): string {
+  return `${key.scope}\u0000${key.requestId}`;
 }
 
 /** What running one queued operation came to; `replayedSeq` when a stored outcome answered it. */

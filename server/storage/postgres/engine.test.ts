@@ -5,7 +5,8 @@ import type { TallyContext } from '../../operations/context.ts';
 import type { ChangedEntities } from '../../operations/changes.ts';
 import type { RequestKey } from '../../requests/request-key.ts';
 import { openTestSchema, type TestSchema } from '../../../test/support/postgres-schema.ts';
-import { UnitOfWork } from '../unit-of-work.ts';
+import { UnitOfWork, outcomeKey } from '../unit-of-work.ts';
+import { ChangeRecorder } from '../../operations/changes.ts';
 import { PostgresEngine } from './engine.ts';
 
 const schemas: TestSchema[] = [];
@@ -95,6 +96,34 @@ describe('PostgresEngine under the unit of work', () => {
     expect(other.outcome.ok ? 'ok' : other.outcome.failure.code).toBe('idempotency_mismatch');
     const stock = await unitOfWork.read(async ({ store }) => (await store.findProduct(lamp))!.stock);
     expect(stock).toBe(4);
+  });
+
+  it('never commits a batch in which a statement sent without waiting failed: its callers get that error', async () => {
+    const { schema, engine, unitOfWork } = await harness();
+    const lamp = await seedLamp(unitOfWork, 5);
+    const key: RequestKey = { scope: 's1', requestId: 'twice', bodyDigest: Buffer.alloc(16, 1), type: 'checkout' };
+    const seq = await engine.begin();
+    engine.savepoint();
+    await takeOne(lamp)(engine.context(new ChangeRecorder(), seq));
+    engine.release();
+    // The second insert of one key breaks the primary key; nothing waits for either answer.
+    await engine.storeRequestOutcome(key, seq, '{}');
+    await engine.storeRequestOutcome(key, seq, '{}');
+    await expect(engine.commit(seq)).rejects.toMatchObject({ code: '23505' });
+    await engine.rollback();
+    const [row] = await schema.sql<Array<{ stock: number }>>`SELECT stock FROM products WHERE id = ${lamp}`;
+    expect(row!.stock).toBe(5);
+    expect(await schema.sql`SELECT 1 FROM request_outcomes`).toHaveLength(0);
+  });
+
+  it('looks up the stored outcomes of several keys at once', async () => {
+    const { engine, unitOfWork } = await harness();
+    const lamp = await seedLamp(unitOfWork, 5);
+    const keys: RequestKey[] = ['a', 'b'].map((requestId) => ({ scope: 's1', requestId, bodyDigest: Buffer.alloc(16, 2), type: 'checkout' }));
+    await Promise.all(keys.map((key) => unitOfWork.submit(takeOne(lamp), key).committed));
+    const found = await engine.findRequestOutcomes([...keys, { scope: 's1', requestId: 'never-sent' }, { scope: 's2', requestId: 'a' }]);
+    expect([...found.keys()].sort()).toEqual(keys.map(outcomeKey).sort());
+    expect(JSON.parse(found.get(outcomeKey(keys[0]!))!.outcomeJson).ok).toBe(true);
   });
 
   it('picks up where it left off: a new engine on the same database has its seq and its id', async () => {

@@ -2,7 +2,7 @@ import type postgres from 'postgres';
 import type { RequestKey } from '../../requests/request-key.ts';
 import type { ChangeRecorder } from '../../operations/changes.ts';
 import type { TallyContext } from '../../operations/context.ts';
-import type { StoredRequestOutcome, TransactionEngine } from '../unit-of-work.ts';
+import { type StoredRequestOutcome, type TransactionEngine, outcomeKey } from '../unit-of-work.ts';
 import type { PostgresDatabase } from './database.ts';
 import { PostgresBankRepository } from './bank-repository.ts';
 import { PostgresHealthProbeRepository } from './health-probe-repository.ts';
@@ -33,6 +33,8 @@ const retryableStates = new Set([
 export class PostgresEngine implements TransactionEngine<TallyContext> {
   readonly #pool: PostgresDatabase;
   #batch: postgres.ReservedSql | null = null;
+  /** The first error of a statement sent without waiting in the open batch. */
+  #sentFailure: unknown = null;
   /** The newest commit this process made or read from the feed. */
   #committedSeq: number;
   readonly feed: PostgresCommitFeed;
@@ -85,25 +87,34 @@ export class PostgresEngine implements TransactionEngine<TallyContext> {
     return row!.value + 1;
   }
 
-  async savepoint(): Promise<void> {
-    await this.#open()`SAVEPOINT operation`;
+  // Transaction control inside a batch is sent without waiting for its answer: the connection runs
+  // statements in order, so the next one queues behind it in the same round trip. An error it gets
+  // aborts the transaction, which fails every later statement and turns COMMIT into ROLLBACK
+  // (refused below); the first such error is kept to say why.
+
+  savepoint(): void {
+    this.#send(this.#open()`SAVEPOINT operation`);
   }
 
-  async release(): Promise<void> {
-    await this.#open()`RELEASE SAVEPOINT operation`;
+  release(): void {
+    this.#send(this.#open()`RELEASE SAVEPOINT operation`);
   }
 
-  async rollbackToSavepoint(): Promise<void> {
+  rollbackToSavepoint(): void {
     const connection = this.#open();
-    await connection`ROLLBACK TO SAVEPOINT operation`;
-    await connection`RELEASE SAVEPOINT operation`;
+    this.#send(connection`ROLLBACK TO SAVEPOINT operation`);
+    this.#send(connection`RELEASE SAVEPOINT operation`);
   }
 
   async commit(seq: number): Promise<void> {
     const connection = this.#open();
-    const [, committed] = await Promise.all([connection`UPDATE meta SET value = ${seq} WHERE key = 'commit_seq'`, connection`COMMIT`]);
+    const [, committed] = await Promise.all([connection`UPDATE meta SET value = ${seq} WHERE key = 'commit_seq'`, connection`COMMIT`]).catch((error: unknown) => {
+      throw this.#sentFailure ?? error;
+    });
     // PostgreSQL answers COMMIT of a transaction an error had aborted with ROLLBACK, not an error.
-    if (committed.command !== 'COMMIT') throw new Error(`PostgreSQL rolled batch ${seq} back at COMMIT (${committed.command})`);
+    if (committed.command !== 'COMMIT') {
+      throw this.#sentFailure ?? new Error(`PostgreSQL rolled batch ${seq} back at COMMIT (${committed.command})`);
+    }
     this.#committedSeq = Math.max(this.#committedSeq, seq);
     this.#endBatch();
     this.feed.announce(seq);
@@ -141,10 +152,20 @@ export class PostgresEngine implements TransactionEngine<TallyContext> {
     return row;
   }
 
+  async findRequestOutcomes(keys: ReadonlyArray<{ scope: string; requestId: string }>): Promise<Map<string, StoredRequestOutcome>> {
+    const sql = this.#batch ?? this.#pool;
+    const rows = await sql<Array<{ scope: string; requestId: string; bodyDigest: Buffer; commitSeq: number; outcomeJson: string }>>`
+      SELECT scope, request_id AS "requestId", body_digest AS "bodyDigest", commit_seq AS "commitSeq", outcome AS "outcomeJson"
+      FROM request_outcomes
+      WHERE (scope, request_id) IN (SELECT * FROM unnest(${keys.map((key) => key.scope)}::text[], ${keys.map((key) => key.requestId)}::text[]))`;
+    return new Map(rows.map(({ scope, requestId, ...stored }) => [outcomeKey({ scope, requestId }), stored]));
+  }
+
+  /** Sent without waiting, like transaction control: it commits with the batch or the batch fails. */
   async storeRequestOutcome(key: RequestKey, commitSeq: number, outcomeJson: string): Promise<void> {
-    await this.#open()`
+    this.#send(this.#open()`
       INSERT INTO request_outcomes (scope, request_id, body_digest, commit_seq, outcome)
-      VALUES (${key.scope}, ${key.requestId}, ${key.bodyDigest}, ${commitSeq}, ${outcomeJson})`;
+      VALUES (${key.scope}, ${key.requestId}, ${key.bodyDigest}, ${commitSeq}, ${outcomeJson})`);
   }
 
   context(changes: ChangeRecorder, commitSeq: number): TallyContext {
@@ -156,8 +177,15 @@ export class PostgresEngine implements TransactionEngine<TallyContext> {
     return this.#batch;
   }
 
+  #send(statement: postgres.PendingQuery<postgres.Row[]>): void {
+    statement.execute().catch((error: unknown) => {
+      this.#sentFailure ??= error;
+    });
+  }
+
   #endBatch(): void {
     this.#batch?.release();
     this.#batch = null;
+    this.#sentFailure = null;
   }
 }
