@@ -29,12 +29,14 @@ describe('npm run torture, short', () => {
   }, 180_000);
 
   it('on three processes sharing PostgreSQL, one killed and kept down at a time: clients move to another node and nothing is lost or duplicated', async () => {
-    const outcome = await runTorture({ ...shortRun, nodes: 3 });
+    // A killed node stays down for half the interval and takes a second or two to start again: a
+    // shorter interval over a longer run gives as many kills as the one-node run.
+    const outcome = await runTorture({ ...shortRun, nodes: 3, seconds: 20, killEverySeconds: 2 });
     const summary = formatOutcome(outcome);
     expect(outcome.report.violations, summary).toEqual([]);
     expect(outcome.ok, summary).toBe(true);
     expect(outcome.kills, summary).toBeGreaterThanOrEqual(3);
-    expect(outcome.report.outcomeCounts.ok, summary).toBeGreaterThan(1_000);
+    expect(outcome.report.outcomeCounts.ok, summary).toBeGreaterThan(500);
     expect(summary).toContain('0 lost, 0 duplicated');
   }, 180_000);
 
