@@ -41,6 +41,7 @@ import {
   auditorPassword,
   checkLedger,
   openAccounts,
+  openFilesHeadroom,
   runJobs,
   signInAuditor,
   spanSeconds,
@@ -58,8 +59,6 @@ const defaultPostgresPort = 5432;
 /** Whole seconds: pgbench's -T takes no fraction. Every latency sample is kept (see bench/suite.ts). */
 const durationSecondsMin = 1;
 const durationSecondsMax = 60;
-/** Open files a process holds besides its connections (as bench/suite.ts). */
-const openFilesHeadroom = 200;
 /** The probe's pace: a deposit every 50 ms, ~20 lag samples a second, too few to load the cluster. */
 const probeIntervalMs = 50;
 const probeDepositCents = 1;

@@ -66,7 +66,7 @@ const idleSettleMs = 1_000;
 const durationMsMin = 100;
 const durationMsMax = 60_000;
 /** Open files a process holds besides its connections: database, journal, stdio, listening socket, modules. */
-const openFilesHeadroom = 200;
+export const openFilesHeadroom = 200;
 
 export interface BenchSuiteOptions {
   durationMs: number;

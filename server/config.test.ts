@@ -27,6 +27,7 @@ describe('parseCommandLine', () => {
       auditorPassword: undefined,
       unsafeSkipIdempotency: false,
       allowedOrigins: [],
+      endpoints: [],
       limits: {},
     });
     expect(defaults.catalogPath).toMatch(/server\/store\/catalog-seed\.json$/);
@@ -43,6 +44,7 @@ describe('parseCommandLine', () => {
       auditorPassword: 'env-auditor-password',
       unsafeSkipIdempotency: false,
       allowedOrigins: [],
+      endpoints: [],
       limits: {},
     });
   });
@@ -58,6 +60,7 @@ describe('parseCommandLine', () => {
       auditorPassword: 'env-auditor-password',
       unsafeSkipIdempotency: false,
       allowedOrigins: [],
+      endpoints: [],
       limits: {},
     });
   });
@@ -75,6 +78,17 @@ describe('parseCommandLine', () => {
       'https://b.example',
     ]);
     expect(() => parseCommandLine(['--allowed-origin', 'shop.example.com'], {})).toThrow('--allowed-origin must be an origin');
+  });
+
+  it('reads every process\'s WebSocket address from --endpoint or TALLY_ENDPOINTS, and refuses what is not one', () => {
+    const fromFlags = parseCommandLine(['--endpoint', 'ws://127.0.0.1:9000/ws', '--endpoint', 'wss://b.shop.example.com/ws'], {});
+    expect(optionsOf(fromFlags).endpoints).toEqual(['ws://127.0.0.1:9000/ws', 'wss://b.shop.example.com/ws']);
+    expect(optionsOf(parseCommandLine([], { TALLY_ENDPOINTS: 'ws://a:1/ws, ws://b:2/ws' })).endpoints).toEqual(['ws://a:1/ws', 'ws://b:2/ws']);
+    expect(() => parseCommandLine(['--endpoint', 'http://shop.example.com/ws'], {})).toThrow('--endpoint must be a WebSocket address');
+    expect(() => parseCommandLine(['--endpoint', 'ws://shop.example.com/socket'], {})).toThrow('got "ws://shop.example.com/socket"');
+    const tooMany = Array.from({ length: 17 }, (_, index) => ['--endpoint', `ws://node${index}:9000/ws`]).flat();
+    expect(() => parseCommandLine(tooMany, {})).toThrow('at most 16 endpoints');
+    expect(helpText).toContain('--endpoint <url>');
   });
 
   it('reads --limit name=value for edge limits, naming an unknown limit or a bad value', () => {
