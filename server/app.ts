@@ -81,14 +81,20 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
       recorder?.recordCommit(seq, changes, batch);
       gateway?.publish(seq, changes);
     },
-    onError: (error) => logger.warn({ err: error }, 'reading other processes\' commits failed; trying again at the next poll'),
+    onError: (error) => {
+      metrics.commitFeedReadFailed();
+      logger.warn({ err: error }, 'reading other processes\' commits failed; trying again at the next poll');
+    },
   });
   const unitOfWork = new UnitOfWork<TallyContext>(engine, {
     onCommit: (seq, changes, batch) => {
       metrics.commitDurable(batch.operations);
       publisher.committedHere(seq, changes, batch);
     },
-    onBatchRetried: (attempt, error) => logger.warn({ err: error, attempt }, 'the database aborted a batch; running it again'),
+    onBatchRetried: (attempt, error) => {
+      metrics.batchRetried();
+      logger.warn({ err: error, attempt }, 'the database aborted a batch; running it again');
+    },
     onSyncEnded: (durationMs, failed) => metrics.syncEnded(durationMs, failed),
     onOperationError: (error, requestKey) =>
       logger.error({ err: error, requestId: requestKey?.requestId, scope: requestKey?.scope, type: requestKey?.type }, 'operation failed unexpectedly'),

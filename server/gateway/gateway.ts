@@ -12,7 +12,7 @@ import {
   statsIntervalMs,
   type EdgeLimits,
 } from '../../shared/limits.ts';
-import { StorageUnavailableError } from '../storage/unit-of-work.ts';
+import { BatchAbortedError, StorageUnavailableError } from '../storage/unit-of-work.ts';
 import { type ChangedEntities } from '../operations/changes.ts';
 import { ConnectionAdmission, type Admission } from './admission.ts';
 import { ClientConnection } from './client-connection.ts';
@@ -276,6 +276,10 @@ export class Gateway {
   #unexpectedErrorReply(client: ClientConnection, requestId: string, error: unknown) {
     if (error instanceof StorageUnavailableError) {
       return errorFrame(requestId, 'server_busy', 'The server is shutting down; try again in a moment.');
+    }
+    if (error instanceof BatchAbortedError) {
+      this.#options.logger.warn({ err: error, requestId, connectionId: client.id }, 'gave up on a batch the database kept aborting');
+      return errorFrame(requestId, 'server_busy', 'The database is too busy to commit this now; nothing was done. Send it again in a moment.');
     }
     this.#options.logger.error({ err: error, requestId, connectionId: client.id }, 'request failed');
     return errorFrame(requestId, 'internal', 'Something went wrong on the server; the request may not have been applied.');

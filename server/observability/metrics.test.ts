@@ -57,6 +57,16 @@ describe('TallyMetrics', () => {
     }
   });
 
+  it('counts retried batches and failed reads of the commit feed', async () => {
+    const metrics = new TallyMetrics({ connections: () => [] });
+    metrics.batchRetried();
+    metrics.batchRetried();
+    metrics.commitFeedReadFailed();
+    const text = await metrics.exposition();
+    expect(sample(text, 'tally_commit_batch_retries_total')).toBe(2);
+    expect(sample(text, 'tally_commit_feed_read_failures_total')).toBe(1);
+  });
+
   it('reads the fan-out counters at scrape time and lists the process metrics once, after its own', async () => {
     const metrics = new TallyMetrics({ connections: () => [] });
     metrics.changesFrameSent(120);

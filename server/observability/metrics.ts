@@ -42,6 +42,8 @@ export class TallyMetrics {
   readonly #commitBatchOperations: Histogram;
   readonly #commitSyncSeconds: Histogram;
   readonly #commitSyncFailures: Counter;
+  readonly #batchRetries: Counter;
+  readonly #commitFeedReadFailures: Counter;
   readonly #requestSeconds: Histogram;
   readonly #slowClientsDisconnected: Counter<'reason'>;
   readonly #rateLimitRefusals: Counter<'limit'>;
@@ -94,6 +96,16 @@ export class TallyMetrics {
       help: 'Syncs that failed; after the first the server refuses every write and must be restarted.',
       registers,
     });
+    this.#batchRetries = new Counter({
+      name: 'tally_commit_batch_retries_total',
+      help: 'Batches the database aborted for a retryable reason (deadlock, lock wait timeout, serialization failure) and that ran again.',
+      registers,
+    });
+    this.#commitFeedReadFailures = new Counter({
+      name: 'tally_commit_feed_read_failures_total',
+      help: 'Reads of the commit feed (other processes\' commits) that failed; the next poll tries again.',
+      registers,
+    });
     this.#counterReadAtScrape('tally_fanout_frames_total', 'Changes frames written to tabs, including the merged frame a slow tab gets once it drains.', () => this.#fanOutFrames);
     this.#counterReadAtScrape('tally_fanout_bytes_total', 'Bytes of those changes frames.', () => this.#fanOutBytes);
     this.#counterReadAtScrape(
@@ -139,6 +151,14 @@ export class TallyMetrics {
   syncEnded(durationMs: number, failed: boolean): void {
     if (failed) this.#commitSyncFailures.inc();
     else this.#commitSyncSeconds.observe(durationMs / 1000);
+  }
+
+  batchRetried(): void {
+    this.#batchRetries.inc();
+  }
+
+  commitFeedReadFailed(): void {
+    this.#commitFeedReadFailures.inc();
   }
 
   changesFrameSent(bytes: number): void {

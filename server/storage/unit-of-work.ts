@@ -83,6 +83,15 @@ export class StorageUnavailableError extends Error {
   readonly code = 'server_busy' as const;
 }
 
+/** The database kept aborting the batch (deadlocks, lock waits): it was rolled back each time, so nothing was done. */
+export class BatchAbortedError extends Error {
+  readonly code = 'server_busy' as const;
+
+  constructor(cause: unknown) {
+    super(`the database aborted the batch ${commitBatchAttemptsMax} times; nothing was done`, { cause });
+  }
+}
+
 /** What one durable commit held, besides the entities it changed. */
 export interface CommittedBatch {
   /** Operations in the batch, answered from a stored outcome or not. */
@@ -263,9 +272,10 @@ export class UnitOfWork<Context> {
     } catch (error) {
       await this.#safeRollback();
       if (this.#retryLater(batch.map(({ queued }) => queued), error)) return;
+      const failure = this.#engine.isRetryable?.(error) === true ? new BatchAbortedError(error) : error;
       for (const { queued } of batch) {
         queued.markExecuted();
-        queued.reject(error);
+        queued.reject(failure);
       }
       return;
     }
