@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { baselineScript, pairLags, parsePgbenchLog, parsePgbenchOutput, Teardown } from './cluster.ts';
+import { baselineScript, pairLags, parsePgbenchLog, parsePgbenchOutput, runBenchCluster, Teardown } from './cluster.ts';
+import { formatClusterReport } from './cluster-report.ts';
+import { testDatabaseUrl } from '../test/support/postgres-schema.ts';
 
-/**
- * `npm run bench:cluster`'s pure parts. The run itself needs PostgreSQL and minutes, so it is not
- * run here: its own exit code (ledger, faults, lost broadcasts) is its check.
- */
+/** `npm run bench:cluster`'s pure parts; below, a tiny whole run that asserts correctness only, never a timing. */
 describe('npm run bench:cluster, pure parts', () => {
   it('pairs each deposit with the first change on node 2 that holds its version or a later one', () => {
     const replies = [
@@ -61,4 +60,17 @@ describe('npm run bench:cluster, pure parts', () => {
     await teardown.undoTo(0);
     expect(undone).toEqual(['stop node 2', 'stop node 1', 'drop schema', 'late process']);
   });
+});
+
+describe('npm run bench:cluster, tiny', () => {
+  it('measures the baseline and a two-process cluster, with the lag between them, and the ledger adds up', async () => {
+    const result = await runBenchCluster({ postgresUrl: testDatabaseUrl, durationMs: 1_000, connections: 4, nodeCounts: [2], loadProcesses: 1 });
+    const report = formatClusterReport(result);
+    expect(result.failures, report).toEqual([]);
+    const [cluster] = result.clusters;
+    expect(cluster!.nodes, report).toBe(2);
+    expect(cluster!.transfers.ok, report).toBeGreaterThan(0);
+    expect(cluster!.ledger.ok, report).toBe(true);
+    expect(cluster!.lag?.samples ?? 0, report).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -322,6 +322,19 @@ async function createBaselineTables(admin: postgres.Sql, schema: string, account
  * One transfer, one transaction: lock both rows in id order (so two transfers never deadlock),
  * move the money, record it. What a hand-written bank on PostgreSQL does per request.
  */
+/** True when PostgreSQL at `url` answers a query within a few seconds. */
+export async function postgresAnswers(url: string): Promise<boolean> {
+  const probe = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  try {
+    await probe`SELECT 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await probe.end({ timeout: 1 });
+  }
+}
+
 export function baselineScript(accounts: number): string {
   const lines = [
     `\\set a random(1, ${accounts})`,

@@ -6,6 +6,7 @@
  *                    [--idle-connections 10000] [--flash-shoppers 1000] [--flash-units 100]
  *                    [--load-processes <cores>] [--json <file>] [--profile-server <dir>] [--observers-parse]
  *                    [--in-memory-database] [--postgres <postgres://url>]
+ *                    [--no-cluster] [--cluster-postgres <postgres://url>]
  *
  * The Tally server, the echo server and the load processes are separate processes (the load is
  * split over --load-processes of them, one per core by default), so no client shares a process,
@@ -19,6 +20,11 @@
  * memory per idle connection (measured first, on the fresh server). Then the auditor's ledger check. It exits 1 if the ledger check fails,
  * any request went unanswered or failed other than by a business refusal, or the flash sale sold
  * other than min(units, shoppers).
+ *
+ * Then, unless --no-cluster, the cluster rows of bench/cluster.ts (also `npm run bench:cluster`): a
+ * pgbench baseline of one PostgreSQL transaction per transfer and Tally on 1, 2 and 3 processes
+ * sharing PostgreSQL (--cluster-postgres, else DATABASE_URL, else the local test database), with the
+ * lag from a commit on one process to a tab on another; skipped when PostgreSQL does not answer.
  *
  * bench/checkout.ts, bench/transfers.ts and bench/ws-echo.ts stay as in-process micro-benchmarks.
  */
@@ -579,7 +585,14 @@ function checkOpenFiles(options: BenchSuiteOptions): void {
   }
 }
 
-function readOptions(argv: readonly string[]): { options: BenchSuiteOptions; jsonPath: string | null } {
+interface SuiteCommand {
+  options: BenchSuiteOptions;
+  jsonPath: string | null;
+  /** The cluster rows after the suite (bench/cluster.ts), on this PostgreSQL; null: --no-cluster. */
+  clusterPostgresUrl: string | null;
+}
+
+function readOptions(argv: readonly string[]): SuiteCommand {
   const defaults = defaultBenchSuiteOptions;
   const { values } = parseArgs({
     args: [...argv],
@@ -596,6 +609,8 @@ function readOptions(argv: readonly string[]): { options: BenchSuiteOptions; jso
       'profile-server': { type: 'string' },
       'observers-parse': { type: 'boolean', default: false },
       'in-memory-database': { type: 'boolean', default: false },
+      'no-cluster': { type: 'boolean', default: false },
+      'cluster-postgres': { type: 'string', default: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test' },
       postgres: { type: 'string' },
     },
     strict: true,
@@ -616,7 +631,7 @@ function readOptions(argv: readonly string[]): { options: BenchSuiteOptions; jso
     inMemoryDatabase: values['in-memory-database'],
     ...(values.postgres === undefined ? {} : { postgresUrl: values.postgres }),
   };
-  return { options, jsonPath: values.json ?? null };
+  return { options, jsonPath: values.json ?? null, clusterPostgresUrl: values['no-cluster'] ? null : values['cluster-postgres'] };
 }
 
 async function main(): Promise<number> {
@@ -631,7 +646,33 @@ async function main(): Promise<number> {
   const result = await runBenchSuite(command.options);
   console.log(formatReport(result));
   if (command.jsonPath !== null) writeFileSync(command.jsonPath, `${JSON.stringify(result, null, 2)}\n`);
-  return result.failures.length === 0 ? 0 : 1;
+  const clusterPassed = command.clusterPostgresUrl === null ? true : await runClusterRows(command.options, command.clusterPostgresUrl);
+  return result.failures.length === 0 && clusterPassed ? 0 : 1;
+}
+
+/**
+ * The cluster rows (bench/cluster.ts: pgbench's one transaction per transfer, then Tally on 1, 2 and
+ * 3 processes sharing PostgreSQL) with this run's length, connections and load processes. Skipped,
+ * saying so in one line, when PostgreSQL does not answer.
+ */
+async function runClusterRows(options: BenchSuiteOptions, postgresUrl: string): Promise<boolean> {
+  // Loaded only now: bench/cluster.ts builds on this module.
+  const { formatClusterReport } = await import('./cluster-report.ts');
+  const { runBenchCluster, postgresAnswers } = await import('./cluster.ts');
+  if (!(await postgresAnswers(postgresUrl))) {
+    console.log(`\ncluster rows skipped: PostgreSQL does not answer at ${postgresUrl} (set --cluster-postgres, or --no-cluster)`);
+    return true;
+  }
+  const cluster = await runBenchCluster({
+    postgresUrl,
+    durationMs: Math.max(1_000, Math.round(options.durationMs / 1_000) * 1_000),
+    connections: options.connections,
+    nodeCounts: [1, 2, 3],
+    loadProcesses: options.loadProcesses,
+    ...(options.log === undefined ? {} : { log: options.log }),
+  });
+  console.log(`\n${formatClusterReport(cluster)}`);
+  return cluster.failures.length === 0;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
