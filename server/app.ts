@@ -157,7 +157,11 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
     dashboard,
     lastCommittedSeq,
     rateLimits,
-    signOutConnections: (...args: Parameters<Gateway['signOutConnections']>) => gateway?.signOutConnections(...args) ?? 0,
+    // Called once a sign-out has committed: its tabs here are closed, and other processes sharing the database told.
+    signOutConnections: (...args: Parameters<Gateway['signOutConnections']>) => {
+      storage.feed?.announceSessionsEnded();
+      return gateway?.signOutConnections(...args) ?? 0;
+    },
   };
   const dashboardRecorder = recorder;
   const readiness = new ReadinessProbe({
@@ -187,10 +191,12 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
     endpoints: options.endpoints ?? [],
     logger,
   });
-  const stopSweepingSessions = sweepSessionsEvery(limits.sessionSweepIntervalMs, async () => {
+  const sessionSweeps = sweepSessionsEvery(limits.sessionSweepIntervalMs, async () => {
     const ended = await sweepSessions(runner, limits, gateway!.heldSessions());
     gateway!.endSessions(ended);
   }, logger);
+  // A sign-out on another process ended sessions tabs here may hold: sweep now, not at the next interval.
+  const stopWatchingSignOuts = (await storage.feed?.watchSessionsEnded(() => sessionSweeps.sweepNow())) ?? (async () => {});
   const port = await listen(httpServer, options.host, options.port);
   const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${hostInUrl}:${port}`;
@@ -201,7 +207,8 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
   const close = () => {
     closing ??= (async () => {
       const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      stopSweepingSessions();
+      sessionSweeps.stop();
+      await stopWatchingSignOuts();
       dashboard.close();
       await gateway!.close();
       httpServer.closeAllConnections();
@@ -215,18 +222,34 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
   return { url, webSocketUrl: `ws://${hostInUrl}:${port}${webSocketPath}`, port, close };
 }
 
-/** One sweep at a time: a slow one delays the next rather than overlapping it. */
-function sweepSessionsEvery(intervalMs: number, sweep: () => Promise<void>, logger: TallyLogger): () => void {
+/**
+ * One sweep at a time: a slow one delays the next rather than overlapping it. `sweepNow` runs one at
+ * once, or, during a sweep, once more right after it (the running one may have read before the news).
+ */
+function sweepSessionsEvery(intervalMs: number, sweep: () => Promise<void>, logger: TallyLogger): { sweepNow: () => void; stop: () => void } {
   let sweeping = false;
-  const timer = setInterval(() => {
-    if (sweeping) return;
+  let again = false;
+  const sweepNow = () => {
+    if (sweeping) {
+      again = true;
+      return;
+    }
     sweeping = true;
     sweep()
       .catch((error: unknown) => logger.warn({ err: error }, 'the session sweep failed; it runs again at the next interval'))
-      .finally(() => (sweeping = false));
+      .finally(() => {
+        sweeping = false;
+        if (again) {
+          again = false;
+          sweepNow();
+        }
+      });
+  };
+  const timer = setInterval(() => {
+    if (!sweeping) sweepNow();
   }, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return { sweepNow, stop: () => clearInterval(timer) };
 }
 
 async function seedCatalogOnFirstStart(unitOfWork: UnitOfWork<TallyContext>, catalogPath: string, logger: TallyLogger) {

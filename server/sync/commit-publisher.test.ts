@@ -41,6 +41,12 @@ class ScriptedFeed implements CommitFeed {
     this.hint = onHint;
     return async () => {};
   }
+
+  async watchSessionsEnded() {
+    return async () => {};
+  }
+
+  announceSessionsEnded(): void {}
 }
 
 function harness(publishedSeq: number, feed?: ScriptedFeed) {

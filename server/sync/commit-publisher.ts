@@ -18,6 +18,10 @@ export interface CommitFeed {
    * lost, so the publisher also reads on a timer). Answers a function that stops watching.
    */
   watch(onHint: () => void): Promise<() => Promise<void>>;
+  /** Like `watch`, for sign-outs on other processes: the tabs here holding the ended sessions must be closed. */
+  watchSessionsEnded(onHint: () => void): Promise<() => Promise<void>>;
+  /** After a sign-out here committed: wakes the other processes' `watchSessionsEnded`. */
+  announceSessionsEnded(): void;
 }
 
 export type Publish = (seq: number, changes: ChangedEntities, batch: CommittedBatch) => void;

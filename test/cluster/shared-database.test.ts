@@ -7,6 +7,7 @@ import type { TestClient } from '../support/test-client.ts';
 import { product, testAuditorPassword } from '../support/test-server.ts';
 import { testDatabaseUrl } from '../support/postgres-schema.ts';
 import { useCluster } from './cluster-fixture.ts';
+import { closeCodes } from '../../shared/protocol.ts';
 
 const nodeCount = 3;
 const fixture = useCluster();
@@ -116,6 +117,27 @@ describe(`${nodeCount} server processes on one PostgreSQL database`, () => {
     const [{ count }] = (await cluster.query<{ count: number }>('SELECT COUNT(*) AS count FROM ledger_transactions')) as [{ count: number }];
     for (const auditor of auditors) expect(auditor.transactionsSeen.length).toBeLessThanOrEqual(count);
   }, 120_000);
+
+  it('closes, within moments, the tabs on other processes of a user who signed out everywhere', async () => {
+    const cluster = await fixture.start(nodeCount, [product('Anything', 1)]);
+    const first = await cluster.connect(0);
+    const { sessionToken } = await first.expectResult('auth.register', { username: 'traveller', password: testPassword });
+    const elsewhere = await Promise.all([1, 2].map((index) => cluster.connect(index)));
+    for (const tab of elsewhere) await tab.expectResult('auth.resume', { sessionToken });
+    const bystander = await cluster.connect(1);
+    await bystander.expectResult('auth.register', { username: 'bystander', password: testPassword });
+    // Well inside the minute between session sweeps: only the sign-out's notification can do it.
+    const closeOf = (client: TestClient) =>
+      new Promise<number | 'still open'>((resolve) => {
+        client.socket.once('close', (code) => resolve(code));
+        setTimeout(() => resolve('still open'), 2_000);
+      });
+    const closes = [...elsewhere, bystander].map(closeOf);
+    await first.expectResult('auth.signOut', { everywhere: true });
+    const [onSecond, onThird, bystanderClosed] = await Promise.all(closes);
+    expect([onSecond, onThird]).toEqual([closeCodes.sessionExpired, closeCodes.sessionExpired]);
+    expect(bystanderClosed).toBe('still open');
+  });
 
   it('publishes a commit that finishes late, in order, to every tab and every resume, on every process', async () => {
     const cluster = await fixture.start(nodeCount, [product('Kettle', 50, 2_000), product('Teapot', 50, 3_000)]);

@@ -8,6 +8,9 @@ import { PostgresStoreRepository } from './store-repository.ts';
 /** The channel every Tally process on the server notifies after a commit; the payload names the database. */
 export const commitChannel = 'tally_commits';
 
+/** The channel a process notifies after a sign-out ended sessions, so the others close their tabs on them now. */
+export const sessionsEndedChannel = 'tally_sessions_ended';
+
 /**
  * Other processes' commits, read from PostgreSQL. Each read is one REPEATABLE READ snapshot: its
  * `commit_seq` and the rows changed after the reader's position agree with each other. Because a
@@ -39,17 +42,36 @@ export class PostgresCommitFeed implements CommitFeed {
     return read;
   }
 
-  async watch(onHint: () => void): Promise<() => Promise<void>> {
+  watch(onHint: () => void): Promise<() => Promise<void>> {
+    return this.#listen(commitChannel, onHint);
+  }
+
+  /** Tells the other processes (at most once per batch, after its COMMIT: never inside one, where NOTIFY would serialize commits). */
+  announce(seq: number): void {
+    this.#notify(commitChannel, String(seq));
+  }
+
+  /** Calls `onHint` when another process's sign-out ended sessions; answers a function that stops watching. */
+  watchSessionsEnded(onHint: () => void): Promise<() => Promise<void>> {
+    return this.#listen(sessionsEndedChannel, onHint);
+  }
+
+  /** After a sign-out's commit: the other processes check at once which of their tabs' sessions ended. */
+  announceSessionsEnded(): void {
+    this.#notify(sessionsEndedChannel, 'sign-out');
+  }
+
+  async #listen(channel: string, onHint: () => void): Promise<() => Promise<void>> {
     const prefix = `${this.#databaseId}:`;
     const own = `${prefix}${this.#sender}:`;
-    const listening = await this.#pool.listen(commitChannel, (payload) => {
+    const listening = await this.#pool.listen(channel, (payload) => {
       if (payload.startsWith(prefix) && !payload.startsWith(own)) onHint();
     });
     return () => listening.unlisten();
   }
 
-  /** Tells the other processes (at most once per batch, after its COMMIT: never inside one, where NOTIFY would serialize commits). */
-  announce(seq: number): void {
-    this.#pool.notify(commitChannel, `${this.#databaseId}:${this.#sender}:${seq}`).catch(() => {});
+  /** A hint only (a lost one is covered by polling), so a failure to send it is not an error worth a request's failure. */
+  #notify(channel: string, detail: string): void {
+    this.#pool.notify(channel, `${this.#databaseId}:${this.#sender}:${detail}`).catch(() => {});
   }
 }
