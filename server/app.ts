@@ -148,7 +148,7 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
     clients: () => gateway?.clients() ?? [],
     logger,
   });
-  const rateLimits = new EdgeRateLimits(limits, (limit) => metrics.rateLimitRefused(limit));
+  const rateLimits = new EdgeRateLimits(limits, (limit) => metrics.rateLimitRefused(limit), storage.sharedLimiters);
   const services = {
     store,
     users,

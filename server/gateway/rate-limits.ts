@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { EdgeLimits } from '../../shared/limits.ts';
 
 /** A request refused by a rate limit: which one, and when the same request could pass. */
@@ -8,15 +8,13 @@ export interface RateLimitRefusal {
   message: string;
 }
 
-/** Counts of keys per window, in this process's memory (rate-limiter-flexible also has shared stores). */
-function counter(points: number, windowMs: number): RateLimiterMemory {
-  return new RateLimiterMemory({ points, duration: windowMs / 1000 });
-}
+/**
+ * Makes a limiter of `points` per `duration` seconds (0: no window) whose keys start with
+ * `keyPrefix`. In memory by default; several processes on one database share theirs there.
+ */
+export type LimiterFactory = (options: { keyPrefix: string; points: number; duration: number }) => RateLimiterAbstract;
 
-/** A key that may act again only once its last delay has passed; the delay is set by `block`. */
-function waiter(): RateLimiterMemory {
-  return new RateLimiterMemory({ points: 1, duration: 0 });
-}
+export const inMemoryLimiters: LimiterFactory = (options) => new RateLimiterMemory(options);
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
@@ -26,28 +24,38 @@ const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
  */
 export class EdgeRateLimits {
   readonly #limits: EdgeLimits;
-  readonly #requestsByConnection: RateLimiterMemory;
-  readonly #registrationsByAddress: RateLimiterMemory;
-  readonly #shopperSessionsByAddress: RateLimiterMemory;
-  readonly #signInFailuresByPair: RateLimiterMemory;
-  readonly #signInFailuresByUsername: RateLimiterMemory;
-  readonly #signInFailuresByAddress: RateLimiterMemory;
-  readonly #signInWaitByPair = waiter();
-  readonly #signInWaitByUsername = waiter();
+  readonly #requestsByConnection: RateLimiterAbstract;
+  readonly #registrationsByAddress: RateLimiterAbstract;
+  readonly #shopperSessionsByAddress: RateLimiterAbstract;
+  readonly #signInFailuresByPair: RateLimiterAbstract;
+  readonly #signInFailuresByUsername: RateLimiterAbstract;
+  readonly #signInFailuresByAddress: RateLimiterAbstract;
+  /** Keys that may act again only once their last delay has passed; the delay is set by `block`. */
+  readonly #signInWaitByPair: RateLimiterAbstract;
+  readonly #signInWaitByUsername: RateLimiterAbstract;
   /** Told of every refusal, by limit name (metrics). */
   readonly #onRefused: (limit: string) => void;
 
-  constructor(limits: EdgeLimits, onRefused: (limit: string) => void = () => {}) {
+  /**
+   * `shared` makes the limiters of addresses and accounts, which every process serving one database
+   * must count together (else N processes would allow N times the sign-in guesses); the limit per
+   * connection is this process's alone, in memory.
+   */
+  constructor(limits: EdgeLimits, onRefused: (limit: string) => void = () => {}, shared: LimiterFactory = inMemoryLimiters) {
     this.#limits = limits;
     this.#onRefused = onRefused;
-    this.#requestsByConnection = counter(limits.requestsPerConnectionMax, limits.requestsPerConnectionWindowMs);
-    this.#registrationsByAddress = counter(limits.registrationsPerAddressMax, limits.registrationsWindowMs);
-    this.#shopperSessionsByAddress = counter(limits.shopperSessionsPerAddressMax, limits.shopperSessionsWindowMs);
+    const counter = (factory: LimiterFactory, keyPrefix: string, points: number, windowMs: number) => factory({ keyPrefix, points, duration: windowMs / 1000 });
+    this.#requestsByConnection = counter(inMemoryLimiters, 'requests', limits.requestsPerConnectionMax, limits.requestsPerConnectionWindowMs);
+    this.#registrationsByAddress = counter(shared, 'registrations', limits.registrationsPerAddressMax, limits.registrationsWindowMs);
+    this.#shopperSessionsByAddress = counter(shared, 'shopper-sessions', limits.shopperSessionsPerAddressMax, limits.shopperSessionsWindowMs);
     // Failures are counted with penalty() and compared by hand, so these never refuse by themselves.
     const failureWindowMs = limits.signInFailuresWindowMs;
-    this.#signInFailuresByPair = counter(Number.MAX_SAFE_INTEGER, failureWindowMs);
-    this.#signInFailuresByUsername = counter(Number.MAX_SAFE_INTEGER, failureWindowMs);
-    this.#signInFailuresByAddress = counter(Number.MAX_SAFE_INTEGER, failureWindowMs);
+    const uncounted = 2 ** 31 - 1;
+    this.#signInFailuresByPair = counter(shared, 'sign-in-failures-pair', uncounted, failureWindowMs);
+    this.#signInFailuresByUsername = counter(shared, 'sign-in-failures-username', uncounted, failureWindowMs);
+    this.#signInFailuresByAddress = counter(shared, 'sign-in-failures-address', uncounted, failureWindowMs);
+    this.#signInWaitByPair = counter(shared, 'sign-in-wait-pair', 1, 0);
+    this.#signInWaitByUsername = counter(shared, 'sign-in-wait-username', 1, 0);
   }
 
   /** One request on one connection. */
@@ -114,7 +122,7 @@ export class EdgeRateLimits {
     await Promise.all([this.#signInFailuresByPair.delete(pair), this.#signInWaitByPair.delete(pair)]);
   }
 
-  async #take(limiter: RateLimiterMemory, key: string, limit: string, what: string): Promise<RateLimitRefusal | null> {
+  async #take(limiter: RateLimiterAbstract, key: string, limit: string, what: string): Promise<RateLimitRefusal | null> {
     try {
       await limiter.consume(key);
       return null;

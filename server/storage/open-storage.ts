@@ -1,6 +1,8 @@
 import type { TallyContext } from '../operations/context.ts';
 import type { TransactionEngine } from './unit-of-work.ts';
 import type { CommitFeed } from '../sync/commit-publisher.ts';
+import type { LimiterFactory } from '../gateway/rate-limits.ts';
+import { postgresLimiters } from './postgres/rate-limit-store.ts';
 import { openDatabase } from './sqlite/database.ts';
 import { SqliteEngine } from './sqlite/engine.ts';
 import { openPostgres } from './postgres/database.ts';
@@ -12,6 +14,8 @@ export interface OpenedStorage {
   kind: 'sqlite' | 'postgres';
   /** Other processes' commits, on a database several processes may share (PostgreSQL); none for a file one process owns. */
   feed?: CommitFeed;
+  /** Rate limiters shared by every process on the database; none for a file one process owns. */
+  sharedLimiters?: LimiterFactory;
   /** Closes the engine and its database connections; call once the unit of work is closed. */
   close(): Promise<void>;
 }
@@ -43,7 +47,7 @@ export async function openStorage(location: string): Promise<OpenedStorage> {
   const sql = await openPostgres(url, schema === undefined ? {} : { schema });
   try {
     const engine = await PostgresEngine.open(sql);
-    return { engine, kind: 'postgres', feed: engine.feed, close: () => sql.end({ timeout: 5 }) };
+    return { engine, kind: 'postgres', feed: engine.feed, sharedLimiters: postgresLimiters(sql), close: () => sql.end({ timeout: 5 }) };
   } catch (error) {
     await sql.end({ timeout: 5 });
     throw error;

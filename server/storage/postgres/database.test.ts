@@ -34,14 +34,14 @@ afterAll(async () => {
 });
 
 describe('PostgreSQL schema', () => {
-  it('creates every table of the SQLite engine, with the bank cash account and a database id', async () => {
+  it('creates every table of the SQLite engine (and the shared rate limits), with the bank cash account and a database id', async () => {
     const schema = newSchema();
     const sql = await open(schema);
     const tables = await sql<Array<{ table_name: string }>>`
       SELECT table_name FROM information_schema.tables WHERE table_schema = ${schema} ORDER BY table_name`;
     expect(tables.map((row) => row.table_name)).toEqual([
       'accounts', 'cart_lines', 'health_probe', 'ledger_entries', 'ledger_transactions', 'meta', 'order_lines', 'orders',
-      'products', 'request_outcomes', 'schema_migrations', 'shoppers', 'user_sessions', 'users',
+      'products', 'rate_limits', 'request_outcomes', 'schema_migrations', 'shoppers', 'user_sessions', 'users',
     ]);
     const [cash] = await sql<Array<{ id: number; number: string; kind: string }>>`SELECT id, number, kind FROM accounts`;
     expect(cash).toEqual({ id: 1, number: cashAccountNumber, kind: 'system' });

@@ -158,4 +158,13 @@ export const postgresMigrations: readonly string[] = [
   ALTER TABLE order_lines ADD COLUMN line_order bigint GENERATED ALWAYS AS IDENTITY;
   ALTER TABLE user_sessions ADD COLUMN added_order bigint GENERATED ALWAYS AS IDENTITY;
   `,
+  `
+  -- The edge's rate limits every process must share (sign-in failures and waits, registrations and
+  -- shopper sessions per address), in rate-limiter-flexible's layout: points used, expiry in epoch ms.
+  CREATE TABLE rate_limits (
+    key    varchar(255) PRIMARY KEY,
+    points integer      NOT NULL DEFAULT 0,
+    expire bigint
+  );
+  `,
 ];
