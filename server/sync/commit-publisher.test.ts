@@ -10,13 +10,14 @@ const batchOf = (type: string): CommittedBatch => ({ operations: 1, outcomes: [{
 
 /** A feed over a scripted database: `commit` adds a commit as another process would. */
 class ScriptedFeed implements CommitFeed {
-  readonly commits: Array<{ seq: number; changes: ChangedEntities }> = [];
+  readonly commits: Array<{ seq: number; changes: ChangedEntities; outcomes: CommittedBatch['outcomes'] }> = [];
   reads = 0;
   hint: () => void = () => {};
   #gate: Promise<void> | null = null;
 
-  commit(seq: number, changes: ChangedEntities): void {
-    this.commits.push({ seq, changes });
+  /** `outcomeTypes`: the keyed requests the commit ran, as stored beside it. */
+  commit(seq: number, changes: ChangedEntities, ...outcomeTypes: string[]): void {
+    this.commits.push({ seq, changes, outcomes: outcomeTypes.flatMap((type) => batchOf(type).outcomes) });
   }
 
   /** Holds reads until the returned function is called. */
@@ -34,7 +35,7 @@ class ScriptedFeed implements CommitFeed {
     await this.#gate;
     const newer = this.commits.filter((commit) => commit.seq > afterSeq);
     const seq = Math.max(afterSeq, ...this.commits.map((commit) => commit.seq));
-    return { seq, changes: changesOf(...newer.flatMap((commit) => commit.changes.products)), more: false };
+    return { seq, changes: changesOf(...newer.flatMap((commit) => commit.changes.products)), outcomes: newer.flatMap((commit) => commit.outcomes), more: false };
   }
 
   async watch(onHint: () => void) {
@@ -77,7 +78,7 @@ describe('CommitPublisher', () => {
     const feed = new ScriptedFeed();
     const { publisher, published } = harness(4, feed);
     feed.commit(5, changesOf(product(2, 2))); // another process
-    feed.commit(6, changesOf(product(1, 2))); // this one
+    feed.commit(6, changesOf(product(1, 2)), 'checkout'); // this one
     publisher.committedHere(6, changesOf(product(1, 2)), batchOf('checkout'));
     expect(published).toEqual([]);
     await publisher.catchUp();
@@ -91,7 +92,7 @@ describe('CommitPublisher', () => {
     const open = feed.holdReads();
     const caughtUp = publisher.catchUp();
     await Promise.resolve();
-    feed.commit(6, changesOf(product(1, 2)));
+    feed.commit(6, changesOf(product(1, 2)), 'deposit');
     publisher.committedHere(6, changesOf(product(1, 2)), batchOf('deposit'));
     expect(published).toEqual([]);
     open();
@@ -102,16 +103,24 @@ describe('CommitPublisher', () => {
     expect(published.flatMap(({ outcomes }) => outcomes)).toEqual(['deposit']);
   });
 
-  it('counts the batch of a commit a read already published, without publishing its changes again', async () => {
+  it('counts the outcomes of a commit a read already published once, from the read, and publishes its changes once', async () => {
     const feed = new ScriptedFeed();
     const { publisher, published } = harness(4, feed);
-    feed.commit(5, changesOf(product(1, 2)));
+    feed.commit(5, changesOf(product(1, 2)), 'transfer');
     await publisher.catchUp();
     publisher.committedHere(5, changesOf(product(1, 2)), batchOf('transfer'));
     expect(published).toEqual([
-      { seq: 5, productIds: [1], outcomes: [] },
-      { seq: 5, productIds: [], outcomes: ['transfer'] },
+      { seq: 5, productIds: [1], outcomes: ['transfer'] },
+      { seq: 5, productIds: [], outcomes: [] },
     ]);
+  });
+
+  it('hands on the outcomes other processes committed, for every process\'s dashboard', async () => {
+    const feed = new ScriptedFeed();
+    const { publisher, published } = harness(4, feed);
+    feed.commit(5, changesOf(product(1, 2)), 'checkout', 'deposit');
+    await publisher.catchUp();
+    expect(published).toEqual([{ seq: 5, productIds: [1], outcomes: ['checkout', 'deposit'] }]);
   });
 
   it('reads again when hinted, and a catch-up asked during a read waits for a read that starts after it', async () => {

@@ -12,7 +12,7 @@ export interface CommitFeed {
    * One snapshot: the latest state of everything changed after `afterSeq`, complete through `seq`
    * (the newest commit in it, or less when `more` says a row limit stopped the read short).
    */
-  readSince(afterSeq: number): Promise<{ seq: number; changes: ChangedEntities; more: boolean }>;
+  readSince(afterSeq: number): Promise<FeedRead>;
   /**
    * Calls `onHint` whenever another process may have committed (a hint only: it can be late or
    * lost, so the publisher also reads on a timer). Answers a function that stops watching.
@@ -22,6 +22,16 @@ export interface CommitFeed {
   watchSessionsEnded(onHint: () => void): Promise<() => Promise<void>>;
   /** After a sign-out here committed: wakes the other processes' `watchSessionsEnded`. */
   announceSessionsEnded(): void;
+}
+
+/** One read of the feed: what changed after the reader's position, complete through `seq`. */
+export interface FeedRead {
+  seq: number;
+  changes: ChangedEntities;
+  /** The outcome of every keyed request committed in that range, whichever process ran it. */
+  outcomes: CommittedBatch['outcomes'];
+  /** A row limit stopped the read short of the snapshot's newest commit: read again. */
+  more: boolean;
 }
 
 export type Publish = (seq: number, changes: ChangedEntities, batch: CommittedBatch) => void;
@@ -89,8 +99,8 @@ export class CommitPublisher {
   /** A commit of this process, durable and answered. */
   committedHere(seq: number, changes: ChangedEntities, batch: CommittedBatch): void {
     if (seq <= this.#publishedSeq) {
-      // A read of the feed already published its changes; its batch's facts still count.
-      this.#publish(seq, noChanges, batch);
+      // A read of the feed already published its changes and its outcomes; its size still counts.
+      this.#publish(seq, noChanges, { operations: batch.operations, outcomes: [] });
       return;
     }
     if (this.#reading === null && this.#waiting.length === 0 && seq === this.#publishedSeq + 1) {
@@ -143,15 +153,13 @@ export class CommitPublisher {
 
   /** True when the read stopped short of the newest commit and another should follow. */
   async #readOnce(): Promise<boolean> {
-    const { seq, changes, more } = await this.#feed!.readSince(this.#publishedSeq);
+    const { seq, changes, outcomes, more } = await this.#feed!.readSince(this.#publishedSeq);
     if (seq <= this.#publishedSeq) return false;
     const covered = this.#waiting.filter((waiting) => waiting.seq <= seq);
     this.#waiting = this.#waiting.filter((waiting) => waiting.seq > seq);
     this.#publishedSeq = seq;
-    this.#publish(seq, changes, {
-      operations: covered.reduce((sum, { batch }) => sum + batch.operations, 0),
-      outcomes: covered.flatMap(({ batch }) => batch.outcomes),
-    });
+    // The outcomes come from the database, this process's among them, so none counts twice.
+    this.#publish(seq, changes, { operations: covered.reduce((sum, { batch }) => sum + batch.operations, 0), outcomes });
     return more;
   }
 }

@@ -139,6 +139,28 @@ describe(`${nodeCount} server processes on one PostgreSQL database`, () => {
     expect(bystanderClosed).toBe('still open');
   });
 
+  it('shows on every process\'s dashboard the orders and money operations committed on the others', async () => {
+    const cluster = await fixture.start(nodeCount, [product('Kettle', 10, 2_000)]);
+    const watcher = await cluster.connect(1);
+    const window = await watcher.expectResult('dashboard.watch', {});
+    const shoppers = await Promise.all([0, 2].map((index) => cluster.connect(index)));
+    for (const shopper of shoppers) {
+      await shopper.startShopper();
+      await shopper.expectResult('cart.add', { productId: 1, quantity: 1 });
+      await shopper.expectResult('checkout', { expectedTotalCents: 2_000 });
+    }
+    const customer = await cluster.connect(0);
+    await customer.expectResult('auth.register', { username: 'saver', password: testPassword });
+    const { number } = await openAccount(customer, 'checking', 5_000);
+    await customer.expectResult('bank.deposit', { accountNumber: number, amountCents: 700 });
+    const seconds = () => [...window.seconds, ...watcher.frames.flatMap((frame) => (frame.type === 'dashboard' && frame.second !== null ? [frame.second] : []))];
+    const total = (count: (second: ReturnType<typeof seconds>[number]) => number) => seconds().reduce((sum, second) => sum + count(second), 0);
+    await expect.poll(() => total((second) => second.orders.ok), { timeout: 5_000 }).toBe(2);
+    await expect.poll(() => total((second) => second.money.ok), { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
+    const tape = watcher.frames.flatMap((frame) => (frame.type === 'dashboard' ? frame.tape.map((event) => event.text) : []));
+    expect(tape.filter((text) => text.startsWith('A shopper ordered'))).toHaveLength(2);
+  });
+
   it('publishes a commit that finishes late, in order, to every tab and every resume, on every process', async () => {
     const cluster = await fixture.start(nodeCount, [product('Kettle', 50, 2_000), product('Teapot', 50, 3_000)]);
     const watchers = await Promise.all(Array.from({ length: nodeCount }, (_, index) => cluster.connect(index)));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { CommitFeed } from '../../sync/commit-publisher.ts';
+import type { CommitFeed, FeedRead } from '../../sync/commit-publisher.ts';
+import type { Outcome } from '../../operations/outcome.ts';
 import { changesSince } from '../../sync/changes-since.ts';
 import type { PostgresDatabase } from './database.ts';
 import { PostgresBankRepository } from './bank-repository.ts';
@@ -32,11 +33,16 @@ export class PostgresCommitFeed implements CommitFeed {
     this.#onRead = onRead;
   }
 
-  async readSince(afterSeq: number) {
+  async readSince(afterSeq: number): Promise<FeedRead> {
     const read = await this.#pool.begin('ISOLATION LEVEL REPEATABLE READ READ ONLY', async (snapshot) => {
       const [row] = await snapshot<Array<{ value: number }>>`SELECT value FROM meta WHERE key = 'commit_seq'`;
       const snapshotSeq = row!.value;
-      return changesSince(new PostgresStoreRepository(() => snapshot), new PostgresBankRepository(() => snapshot), afterSeq, snapshotSeq);
+      const changed = await changesSince(new PostgresStoreRepository(() => snapshot), new PostgresBankRepository(() => snapshot), afterSeq, snapshotSeq);
+      const outcomes = await snapshot<Array<{ type: string; outcome: string }>>`
+        SELECT request_type AS type, outcome FROM request_outcomes
+        WHERE commit_seq > ${afterSeq} AND commit_seq <= ${changed.seq} AND request_type IS NOT NULL
+        ORDER BY commit_seq, id`;
+      return { ...changed, outcomes: outcomes.map(({ type, outcome }) => ({ type, outcome: JSON.parse(outcome) as Outcome<unknown> })) };
     });
     this.#onRead(read.seq);
     return read;

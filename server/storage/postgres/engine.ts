@@ -164,8 +164,8 @@ export class PostgresEngine implements TransactionEngine<TallyContext> {
   /** Sent without waiting, like transaction control: it commits with the batch or the batch fails. */
   async storeRequestOutcome(key: RequestKey, commitSeq: number, outcomeJson: string): Promise<void> {
     this.#send(this.#open()`
-      INSERT INTO request_outcomes (scope, request_id, body_digest, commit_seq, outcome)
-      VALUES (${key.scope}, ${key.requestId}, ${key.bodyDigest}, ${commitSeq}, ${outcomeJson})`);
+      INSERT INTO request_outcomes (scope, request_id, body_digest, commit_seq, outcome, request_type)
+      VALUES (${key.scope}, ${key.requestId}, ${key.bodyDigest}, ${commitSeq}, ${outcomeJson}, ${key.type})`);
   }
 
   context(changes: ChangeRecorder, commitSeq: number): TallyContext {

@@ -167,4 +167,9 @@ export const postgresMigrations: readonly string[] = [
     expire bigint
   );
   `,
+  `
+  -- What kind of request each stored outcome answered, so every process's dashboard can count the
+  -- orders and money operations other processes committed (null for outcomes stored before).
+  ALTER TABLE request_outcomes ADD COLUMN request_type text;
+  `,
 ];
