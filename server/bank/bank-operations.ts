@@ -4,6 +4,7 @@ import type { TallyContext } from '../operations/context.ts';
 import type { RequestKey } from '../requests/request-key.ts';
 import type { OperationRunner } from '../operations/operation-runner.ts';
 import { type Committed, type Outcome, fail, succeed } from '../operations/outcome.ts';
+import { accountLockKey } from './account-lock-key.ts';
 import { accountView } from './account-view.ts';
 import type { BankRepository } from './bank-repository.ts';
 import { checkLedger } from './ledger-check.ts';
@@ -23,12 +24,6 @@ import {
 
 type MoneyResult = ResultOf<'bank.deposit'>;
 
-/**
- * Locks the accounts an operation touches, in ascending account order (as the bank seed does),
- * so no mix of operations can deadlock. The system cash account is not locked: nothing is checked
- * against its balance, and its updates are plain increments inside the serialized transaction.
- */
-const accountLockKey = (number: string) => `account:${number}`;
 
 export interface HistoryRequest {
   beforeId?: number | undefined;

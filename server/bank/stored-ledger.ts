@@ -1,5 +1,5 @@
 import type { TransactionKind, TransactionView } from '../../shared/protocol.ts';
-import type { AccountState, LedgerAccountKind } from './rules.ts';
+import type { AccountState, LedgerAccountKind, MovementPlan } from './rules.ts';
 
 /** A ledger transaction as both storage engines read it (times as ISO strings). */
 export interface StoredTransaction {
@@ -76,5 +76,28 @@ export function accountState(row: StoredAccount): AccountState {
     balanceCents: row.balance_cents,
     version: row.version,
     openedAt: row.opened_at,
+  };
+}
+
+/** A movement as the protocol shows it once recorded as ledger transaction `id` in commit `commitSeq`. */
+export function recordedTransaction(
+  movement: MovementPlan,
+  by: { username: string },
+  requestId: string | null,
+  createdAt: string,
+  commitSeq: number,
+  id: number,
+): TransactionView {
+  return {
+    id,
+    kind: movement.kind,
+    amountCents: movement.amountCents,
+    fromAccountNumber: movement.from?.number ?? null,
+    toAccountNumber: movement.to?.number ?? null,
+    username: by.username,
+    createdAt,
+    seq: commitSeq,
+    requestId,
+    entries: movement.postings.map(({ account, amountCents }) => ({ accountNumber: account.number, amountCents })),
   };
 }

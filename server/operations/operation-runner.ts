@@ -62,11 +62,16 @@ export class OperationRunner {
 
   async #runLocked<T>(lockKeys: readonly string[], operation: Operation<TallyContext, T>, requestKey: RequestKey | undefined): Promise<Committed<T>> {
     let committed!: Promise<Committed<T>>;
-    await this.#locks.withLocks(lockKeys, async () => {
-      const submission = this.unitOfWork.submit(operation, requestKey);
-      committed = submission.committed;
-      await submission.executed;
-    });
+    const intent = this.unitOfWork.expect(lockKeys, requestKey);
+    try {
+      await this.#locks.withLocks(lockKeys, async () => {
+        const submission = this.unitOfWork.submit(operation, requestKey, intent);
+        committed = submission.committed;
+        await submission.executed;
+      });
+    } finally {
+      this.unitOfWork.abandon(intent);
+    }
     return committed;
   }
 

@@ -460,6 +460,35 @@ describe('UnitOfWork: an engine whose steps are asynchronous', () => {
   });
 });
 
+/** Records what each prepare was given, as an engine over the network reads ahead. */
+class PreparingEngine extends DeferredEngine {
+  readonly prepared: string[][][] = [];
+
+  prepare(lockKeysPerOperation: ReadonlyArray<readonly string[]>): Promise<void> {
+    this.prepared.push(lockKeysPerOperation.map((keys) => [...keys]));
+    return new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe('UnitOfWork: preparing a batch', () => {
+  it('prepares, in one step, the operations queued and those still waiting for locks, which then join without another', async () => {
+    let engine!: PreparingEngine;
+    const harness = new Harness(newDatabasePath(), undefined, (database) => (engine = new PreparingEngine(database)));
+    await harness.seedProducts(1, 5);
+    engine.prepared.length = 0;
+    const runner = new OperationRunner(harness.unitOfWork, new LockManager());
+    const committed = await Promise.all([
+      runner.run(['item:a'], takeOne(1)),
+      // Waits for the first to give up item:a, while the batch runs.
+      runner.run(['item:a', 'item:c'], takeOne(1)),
+      runner.run(['item:b'], createShopper('Ada')),
+    ]);
+    expect(new Set(committed.map(({ seq }) => seq)).size).toBe(1);
+    expect(engine.prepared).toEqual([[['item:a'], ['item:b'], ['item:a', 'item:c']]]);
+    expect(committed.map(({ outcome }) => (outcome.ok ? outcome.value : outcome.failure.code))).toEqual([4, 3, 'Ada']);
+  });
+});
+
 /** Aborts the first `failures` commits as PostgreSQL aborts a deadlock victim (SQLSTATE 40P01). */
 class AbortingEngine extends SqliteEngine {
   failures: number;

@@ -23,7 +23,9 @@ export interface TransactionEngine<Context> {
   /**
    * Opens a batch's transaction and answers the sequence number it will commit with. On a
    * database several processes share, that number is taken under a lock held until the batch
-   * ends, so numbers follow commit order with no gaps across every process.
+   * ends, so numbers follow commit order with no gaps across every process. While a promise it
+   * answered is pending, the engine may already be asked to look up outcomes and to prepare: it
+   * sends those after the batch's first statements, so they share their round trip.
    */
   begin(): number | Promise<number>;
   savepoint(): EngineStep;
@@ -55,6 +57,11 @@ export interface TransactionEngine<Context> {
    * operation looks its key up alone.
    */
   findRequestOutcomes?(keys: ReadonlyArray<{ scope: string; requestId: string }>): Promise<Map<string, StoredRequestOutcome>>;
+  /**
+   * The lock keys of operations about to run in the open batch, asked together with their stored
+   * outcomes: an engine over the network may read what they name in the same round trip. Optional.
+   */
+  prepare?(lockKeysPerOperation: ReadonlyArray<readonly string[]>): EngineStep;
   /** Inside the running transaction, so it commits (or not) with the effect. */
   storeRequestOutcome(key: RequestKey, commitSeq: number, outcomeJson: string): Promise<void>;
 }
@@ -66,9 +73,19 @@ export interface Submission<T> {
   committed: Promise<Committed<T>>;
 }
 
+/**
+ * An operation as the unit of work can prepare it: its key, and the locks it holds while it runs
+ * (what it will read and write). Known before it is submitted, while it waits for its locks.
+ */
+export interface Intent {
+  readonly requestKey: RequestKey | undefined;
+  readonly lockKeys: readonly string[];
+}
+
 interface Queued {
   operation: Operation<unknown, unknown>;
   requestKey: RequestKey | undefined;
+  intent: Intent;
   /** Batches this operation was in that the database aborted for a retryable reason. */
   abortedAttempts: number;
   markExecuted: () => void;
@@ -135,6 +152,8 @@ export class UnitOfWork<Context> {
   readonly #engine: TransactionEngine<Context>;
   readonly #options: Required<UnitOfWorkOptions>;
   #queue: Queued[] = [];
+  /** Operations waiting for their locks: a batch prepares them with the ones queued, since most join it. */
+  readonly #expected = new Set<Intent>();
   #scheduled = false;
   #running: Promise<void> | null = null;
   /** Set while waiting to run again a batch the database aborted: nothing else starts meanwhile. */
@@ -180,7 +199,22 @@ export class UnitOfWork<Context> {
    * (or `idempotency_mismatch` when its body differs) without running. The caller makes sure two
    * submissions of one key are never in flight at once.
    */
-  submit<T>(operation: Operation<Context, T>, requestKey?: RequestKey): Submission<T> {
+  /**
+   * Tells the unit of work about an operation that will be submitted once it holds its locks, so a
+   * batch running meanwhile can prepare it; `submit` it with the answer, or `abandon` it.
+   */
+  expect(lockKeys: readonly string[], requestKey: RequestKey | undefined): Intent {
+    const intent = { requestKey, lockKeys };
+    this.#expected.add(intent);
+    return intent;
+  }
+
+  abandon(intent: Intent): void {
+    this.#expected.delete(intent);
+  }
+
+  submit<T>(operation: Operation<Context, T>, requestKey?: RequestKey, intent: Intent = { requestKey, lockKeys: [] }): Submission<T> {
+    this.#expected.delete(intent);
     if (this.#closed || this.#syncFailure !== null) {
       const reason = this.#closed ? 'the server is shutting down' : 'the database could not be made durable';
       const refused = Promise.reject(new StorageUnavailableError(reason));
@@ -193,6 +227,7 @@ export class UnitOfWork<Context> {
       this.#queue.push({
         operation: operation as Operation<unknown, unknown>,
         requestKey,
+        intent,
         abortedAttempts: 0,
         markExecuted,
         resolve: resolve as (committed: Committed<unknown>) => void,
@@ -256,14 +291,23 @@ export class UnitOfWork<Context> {
     const batch: Array<{ queued: Queued; ran: Ran | undefined }> = [];
     const changes = new ChangeRecorder();
     const looked: LookedUpOutcomes = new Map();
+    const prepared = new Set<Intent>();
     let seq: number;
     try {
       const begun = this.#engine.begin();
-      seq = typeof begun === 'number' ? begun : await begun;
+      if (typeof begun === 'number') seq = begun;
+      else {
+        // The operations queued now are prepared in the same round trip as the batch's opening.
+        const preparing = this.#queue.length > 0 ? this.#prepare(this.#queue[0]!, prepared, looked) : undefined;
+        preparing?.catch(() => {});
+        seq = await begun;
+        await preparing;
+      }
       while (batch.length < this.#options.batchOperationsMax && (await this.#operationWaiting())) {
         const entry = { queued: this.#queue.shift()!, ran: undefined as Ran | undefined };
         // In the batch before it runs, so that whatever happens it is answered.
         batch.push(entry);
+        await this.#prepare(entry.queued, prepared, looked);
         entry.ran = await this.#runOne(entry.queued, changes, seq, looked);
         entry.queued.markExecuted();
       }
@@ -399,21 +443,40 @@ export class UnitOfWork<Context> {
   }
 
   /**
-   * The key's stored outcome. An engine that can look up several at once is asked for this key and
-   * every key still queued for this batch, once: no outcome can be stored for them meanwhile, since
-   * a key is in one batch at a time (the runner's in-flight map) and batches on a shared database
-   * run one at a time.
+   * Before an operation runs that was not yet prepared: it, every operation still queued and every
+   * one waiting for its locks are prepared together, up to a batch's worth. An engine that can look
+   * up several stored outcomes at once is asked for all their keys, and one that reads ahead is
+   * given all their lock keys, in one round trip: no outcome can be stored for those keys meanwhile,
+   * since a key is in one batch at a time (the runner's in-flight map) and batches on a shared
+   * database run one at a time. Operations that wait for locks others in the batch hold join it as
+   * those run, already prepared, instead of each wave of them costing a round trip.
    */
-  async #storedOutcome(key: RequestKey, looked: LookedUpOutcomes): Promise<StoredRequestOutcome | undefined> {
-    const findMany = this.#engine.findRequestOutcomes?.bind(this.#engine);
-    if (findMany === undefined) return this.#engine.findRequestOutcome(key.scope, key.requestId);
-    const id = outcomeKey(key);
-    if (!looked.has(id)) {
-      const room = this.#options.batchOperationsMax;
-      const keys = [key, ...this.#queue.slice(0, room).flatMap(({ requestKey }) => (requestKey === undefined || looked.has(outcomeKey(requestKey)) ? [] : [requestKey]))];
-      const found = await findMany(keys);
-      for (const each of keys) looked.set(outcomeKey(each), found.get(outcomeKey(each)) ?? null);
+  async #prepare(queued: Queued, prepared: Set<Intent>, looked: LookedUpOutcomes): Promise<void> {
+    if (prepared.has(queued.intent)) return;
+    const group: Intent[] = [];
+    const room = this.#options.batchOperationsMax;
+    for (const intent of [queued.intent, ...this.#queue.map((each) => each.intent), ...this.#expected]) {
+      if (group.length >= room) break;
+      if (prepared.has(intent)) continue;
+      prepared.add(intent);
+      group.push(intent);
     }
+    const findMany = this.#engine.findRequestOutcomes?.bind(this.#engine);
+    const keys = findMany === undefined ? [] : group.flatMap(({ requestKey }) => (requestKey === undefined || looked.has(outcomeKey(requestKey)) ? [] : [requestKey]));
+    await Promise.all([
+      keys.length === 0
+        ? undefined
+        : findMany!(keys).then((found) => {
+            for (const each of keys) looked.set(outcomeKey(each), found.get(outcomeKey(each)) ?? null);
+          }),
+      this.#engine.prepare?.(group.map(({ lockKeys }) => lockKeys)),
+    ]);
+  }
+
+  /** The key's stored outcome: as #prepare looked it up, or looked up alone. */
+  async #storedOutcome(key: RequestKey, looked: LookedUpOutcomes): Promise<StoredRequestOutcome | undefined> {
+    const id = outcomeKey(key);
+    if (!looked.has(id)) return this.#engine.findRequestOutcome(key.scope, key.requestId);
     return looked.get(id) ?? undefined;
   }
 

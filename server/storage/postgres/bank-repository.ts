@@ -3,8 +3,9 @@ import { accountNumberDrawAttemptsMax } from '../../../shared/limits.ts';
 import { type AccountNumberDraw, drawAccountNumber } from '../../bank/account-number-draw.ts';
 import type { BankRepository, HistoryFilter, LedgerFindings, LedgerTotals, RecordedMovement } from '../../bank/bank-repository.ts';
 import { type AccountState, type MovementPlan, type MovementTotals, balanceAfter, movementTotalsEffect } from '../../bank/rules.ts';
-import { type StoredAccount, type StoredEntry, type StoredTransaction, accountState, transactionViews } from '../../bank/stored-ledger.ts';
+import { type StoredAccount, type StoredEntry, type StoredTransaction, accountState, recordedTransaction, transactionViews } from '../../bank/stored-ledger.ts';
 import type { PostgresConnection } from './connection.ts';
+import type { HeldBatch } from './write-behind.ts';
 
 const cashAccountId = 1;
 /** How many rows each integrity finding lists at most, as in the SQLite engine. */
@@ -36,28 +37,78 @@ const transactionSelect = (sql: PostgresConnection) => sql`SELECT t.id, t.kind, 
  * The bank's tables in PostgreSQL. `query` answers the connection to use right now: the engine's
  * reserved connection inside a batch's transaction, or the pool for reads. Values are always
  * parameters; bigint columns arrive as numbers (openPostgres), times as Dates turned into ISO text.
+ *
+ * Inside a batch, accounts are read once and then served from what the batch holds, and money
+ * movements are recorded there, to be written in one statement before COMMIT (write-behind.ts).
  */
 export class PostgresBankRepository implements BankRepository {
   readonly #query: () => PostgresConnection;
   readonly #drawAccountNumber: AccountNumberDraw;
+  readonly #held: () => HeldBatch | null;
 
-  /** `drawNumber`: where new account numbers come from (tests pass one that collides on purpose). */
-  constructor(query: () => PostgresConnection, drawNumber: AccountNumberDraw = drawAccountNumber) {
+  /**
+   * `drawNumber`: where new account numbers come from (tests pass one that collides on purpose).
+   * `held`: the open batch's holdings, null outside a batch (and for a repository that never holds).
+   */
+  constructor(query: () => PostgresConnection, drawNumber: AccountNumberDraw = drawAccountNumber, held: () => HeldBatch | null = () => null) {
     this.#query = query;
     this.#drawAccountNumber = drawNumber;
+    this.#held = held;
   }
 
   async cashAccount(): Promise<AccountState> {
-    const sql = this.#query();
+    const held = this.#held();
+    const known = held?.writes.knownById(cashAccountId);
+    if (known !== undefined) return known;
+    const sql = held?.connection ?? this.#query();
     const [row] = await sql<AccountRow[]>`${accountSelect(sql)} WHERE a.id = ${cashAccountId}`;
     if (row === undefined) throw new Error('the bank cash account (id 1) is missing');
-    return accountStateOf(row);
+    const account = accountStateOf(row);
+    held?.writes.remember(account);
+    return account;
   }
 
   async findAccount(number: string): Promise<AccountState | undefined> {
-    const sql = this.#query();
+    const held = this.#held();
+    const known = held?.writes.known(number);
+    if (known !== undefined) return known ?? undefined;
+    const sql = held?.connection ?? this.#query();
     const [row] = await sql<AccountRow[]>`${accountSelect(sql)} WHERE a.number = ${number}`;
-    return row === undefined ? undefined : accountStateOf(row);
+    if (row === undefined) {
+      held?.writes.rememberAbsent(number);
+      return undefined;
+    }
+    const account = accountStateOf(row);
+    held?.writes.remember(account);
+    return account;
+  }
+
+  /**
+   * Inside a batch: reads the accounts by these numbers and the cash account in one look, and takes
+   * `transactionIds` ledger transaction ids, all held for the operations about to run.
+   */
+  async readAhead(numbers: readonly string[], transactionIds: number): Promise<void> {
+    const held = this.#held();
+    if (held === null) return;
+    const { writes, connection: sql } = held;
+    const unknown = numbers.filter((number) => writes.known(number) === undefined);
+    const needCash = writes.knownById(cashAccountId) === undefined;
+    const [rows, ids] = await Promise.all([
+      unknown.length === 0 && !needCash
+        ? []
+        : sql<AccountRow[]>`${accountSelect(sql)} WHERE a.number = ANY(${unknown}::text[]) OR (${needCash} AND a.id = ${cashAccountId})`,
+      this.#takeTransactionIds(sql, transactionIds),
+    ]);
+    for (const row of rows) writes.remember(accountStateOf(row));
+    for (const number of unknown) writes.rememberAbsent(number);
+    writes.addTransactionIds(ids);
+  }
+
+  async #takeTransactionIds(sql: PostgresConnection, count: number): Promise<number[]> {
+    if (count === 0) return [];
+    const rows = await sql<Array<{ id: number }>>`
+      SELECT nextval(pg_get_serial_sequence('ledger_transactions', 'id')) AS id FROM generate_series(1, ${count})`;
+    return rows.map(({ id }) => id).sort((a, b) => a - b);
   }
 
   async countAccounts(ownerUserId: number): Promise<number> {
@@ -79,7 +130,10 @@ export class PostgresBankRepository implements BankRepository {
           RETURNING *
         )
         SELECT ${accountColumns(sql)} FROM a LEFT JOIN users u ON u.id = a.owner_user_id`;
-      if (row !== undefined) return accountStateOf(row);
+      if (row === undefined) continue;
+      const account = accountStateOf(row);
+      this.#held()?.writes.inserted(account);
+      return account;
     }
     throw new Error(`every one of ${accountNumberDrawAttemptsMax} drawn account numbers is taken`);
   }
@@ -95,6 +149,11 @@ export class PostgresBankRepository implements BankRepository {
    * data-modifying CTEs of one statement. A balance moves only from the state the caller read.
    */
   async record(movement: MovementPlan, by: { id: number; username: string }, requestId: string | null, createdAt: string, commitSeq: number): Promise<RecordedMovement> {
+    const held = this.#held();
+    if (held !== null && held.writes.canRecord(movement)) {
+      const id = held.writes.takeTransactionId() ?? (await this.#takeTransactionIds(held.connection, 1))[0]!;
+      return held.writes.record(movement, by, requestId, createdAt, commitSeq, id);
+    }
     const sql = this.#query();
     const { postings } = movement;
     const accountIds = postings.map(({ account }) => account.id);
@@ -126,19 +185,8 @@ export class PostgresBankRepository implements BankRepository {
       throw new Error(`an account of ${movement.kind} changed under its lock (${row?.moved ?? 0} of ${postings.length} balances moved)`);
     }
     const accounts = postings.map(({ account }, index) => ({ ...account, balanceCents: newBalances[index]!, version: account.version + 1 }));
-    const transaction: TransactionView = {
-      id: row.id,
-      kind: movement.kind,
-      amountCents: movement.amountCents,
-      fromAccountNumber: movement.from?.number ?? null,
-      toAccountNumber: movement.to?.number ?? null,
-      username: by.username,
-      createdAt,
-      seq: commitSeq,
-      requestId,
-      entries: postings.map(({ account, amountCents }) => ({ accountNumber: account.number, amountCents })),
-    };
-    return { transaction, accounts };
+    for (const account of accounts) held?.writes.inserted(account);
+    return { transaction: recordedTransaction(movement, by, requestId, createdAt, commitSeq, row.id), accounts };
   }
 
   async history(filter: HistoryFilter): Promise<TransactionView[]> {

@@ -9,6 +9,9 @@ import { PostgresHealthProbeRepository } from './health-probe-repository.ts';
 import { PostgresStoreRepository } from './store-repository.ts';
 import { PostgresUserRepository } from './user-repository.ts';
 import { PostgresCommitFeed } from './commit-feed.ts';
+import { accountNumberOfLockKey } from '../../bank/account-lock-key.ts';
+import { drawAccountNumber } from '../../bank/account-number-draw.ts';
+import { type HeldBatch, WriteBehindBatch, isEmpty, writeHeld, type HeldWrites } from './write-behind.ts';
 
 /** SQLSTATEs after which PostgreSQL has aborted the transaction and running it again may succeed. */
 const retryableStates = new Set([
@@ -33,6 +36,13 @@ const retryableStates = new Set([
 export class PostgresEngine implements TransactionEngine<TallyContext> {
   readonly #pool: PostgresDatabase;
   #batch: postgres.ReservedSql | null = null;
+  /** While a batch opens: settles once its connection is reserved and its first statements are sent. */
+  #opening: Promise<postgres.ReservedSql> | null = null;
+  /** What the open batch read and wrote in memory (write-behind.ts), with its connection. */
+  #held: HeldBatch | null = null;
+  #batchSeq = 0;
+  /** True once the running operation's savepoint was sent: it sent a statement of its own. */
+  #savepointSent = false;
   /** The first error of a statement sent without waiting in the open batch. */
   #sentFailure: unknown = null;
   /** The newest commit this process made or read from the feed. */
@@ -48,9 +58,10 @@ export class PostgresEngine implements TransactionEngine<TallyContext> {
     this.#pool = pool;
     this.#committedSeq = committedSeq;
     this.#databaseId = databaseId;
-    const query = () => this.#batch ?? this.#pool;
+    // Inside a batch, a statement a repository sends first writes what the batch holds in memory.
+    const query = () => (this.#batch === null ? this.#pool : this.#direct());
     this.#store = new PostgresStoreRepository(query);
-    this.#bank = new PostgresBankRepository(query);
+    this.#bank = new PostgresBankRepository(query, drawAccountNumber, () => this.#held);
     this.#users = new PostgresUserRepository(query);
     this.#healthProbe = new PostgresHealthProbeRepository(query);
     this.feed = new PostgresCommitFeed(pool, databaseId, (seq) => (this.#committedSeq = Math.max(this.#committedSeq, seq)));
@@ -76,41 +87,85 @@ export class PostgresEngine implements TransactionEngine<TallyContext> {
   }
 
   async begin(): Promise<number> {
-    if (this.#batch !== null) throw new Error('a batch is already open');
-    const connection = await this.#pool.reserve();
-    this.#batch = connection;
-    // Sent together: one round trip. The lock waits while another process's batch holds the row.
-    const [, [row]] = await Promise.all([
-      connection`BEGIN`,
-      connection<Array<{ value: number }>>`SELECT value FROM meta WHERE key = 'commit_seq' FOR UPDATE`,
-    ]);
-    return row!.value + 1;
+    if (this.#batch !== null || this.#opening !== null) throw new Error('a batch is already open');
+    let locked!: Promise<[unknown, Array<{ value: number }>]>;
+    this.#opening = this.#pool.reserve().then((connection) => {
+      this.#batch = connection;
+      this.#held = { writes: new WriteBehindBatch(), connection };
+      // Sent together, and ahead of whatever prepare sends: one round trip. The lock waits while
+      // another process's batch holds the row.
+      locked = Promise.all([connection`BEGIN`, connection<Array<{ value: number }>>`SELECT value FROM meta WHERE key = 'commit_seq' FOR UPDATE`]);
+      return connection;
+    });
+    try {
+      await this.#opening;
+      const [, [row]] = await locked;
+      this.#batchSeq = row!.value + 1;
+      return this.#batchSeq;
+    } finally {
+      this.#opening = null;
+    }
+  }
+
+  /**
+   * Reads in one look the accounts the batch's operations lock (and the cash account), and takes a
+   * ledger transaction id for each operation that names an account, so that a money operation
+   * runs on what the batch holds, with no round trip of its own.
+   */
+  async prepare(lockKeysPerOperation: ReadonlyArray<readonly string[]>): Promise<void> {
+    await this.#opening;
+    if (this.#held === null) return;
+    const numbers = new Set<string>();
+    let movers = 0;
+    for (const keys of lockKeysPerOperation) {
+      const named = keys.flatMap((key) => accountNumberOfLockKey(key) ?? []);
+      if (named.length > 0) movers += 1;
+      for (const number of named) numbers.add(number);
+    }
+    if (movers > 0) await this.#bank.readAhead([...numbers], movers);
   }
 
   // Transaction control inside a batch is sent without waiting for its answer: the connection runs
   // statements in order, so the next one queues behind it in the same round trip. An error it gets
   // aborts the transaction, which fails every later statement and turns COMMIT into ROLLBACK
   // (refused below); the first such error is kept to say why.
+  //
+  // An operation that runs wholly on what the batch holds sends nothing: its savepoint is one in
+  // memory. The real one is sent just before its first statement (#direct).
 
   savepoint(): void {
-    this.#send(this.#open()`SAVEPOINT operation`);
+    this.#heldBatch().writes.beginOperation();
+    this.#savepointSent = false;
   }
 
   release(): void {
-    this.#send(this.#open()`RELEASE SAVEPOINT operation`);
+    if (this.#savepointSent) this.#send(this.#open()`RELEASE SAVEPOINT operation`);
+    this.#savepointSent = false;
+    this.#heldBatch().writes.endOperation(true);
   }
 
   rollbackToSavepoint(): void {
-    const connection = this.#open();
-    this.#send(connection`ROLLBACK TO SAVEPOINT operation`);
-    this.#send(connection`RELEASE SAVEPOINT operation`);
+    this.#heldBatch().writes.endOperation(false);
+    if (this.#savepointSent) {
+      const connection = this.#open();
+      this.#send(connection`ROLLBACK TO SAVEPOINT operation`);
+      this.#send(connection`RELEASE SAVEPOINT operation`);
+    }
+    this.#savepointSent = false;
   }
 
   async commit(seq: number): Promise<void> {
     const connection = this.#open();
-    const [, committed] = await Promise.all([connection`UPDATE meta SET value = ${seq} WHERE key = 'commit_seq'`, connection`COMMIT`]).catch((error: unknown) => {
+    const held = this.#heldBatch().writes.takeWrites();
+    const statements = [
+      ...(isEmpty(held) ? [] : [writeHeld(connection, held, seq)]),
+      connection`UPDATE meta SET value = ${seq} WHERE key = 'commit_seq'`,
+      connection`COMMIT`,
+    ];
+    const answers = await Promise.all(statements).catch((error: unknown) => {
       throw this.#sentFailure ?? error;
     });
+    const committed = answers.at(-1)!;
     // PostgreSQL answers COMMIT of a transaction an error had aborted with ROLLBACK, not an error.
     if (committed.command !== 'COMMIT') {
       throw this.#sentFailure ?? new Error(`PostgreSQL rolled batch ${seq} back at COMMIT (${committed.command})`);
@@ -145,6 +200,8 @@ export class PostgresEngine implements TransactionEngine<TallyContext> {
   }
 
   async findRequestOutcome(scope: string, requestId: string): Promise<StoredRequestOutcome | undefined> {
+    const held = this.#held?.writes.heldOutcome(scope, requestId);
+    if (held !== undefined) return held;
     const sql = this.#batch ?? this.#pool;
     const [row] = await sql<Array<{ bodyDigest: Buffer; commitSeq: number; outcomeJson: string }>>`
       SELECT body_digest AS "bodyDigest", commit_seq AS "commitSeq", outcome AS "outcomeJson"
@@ -153,19 +210,22 @@ export class PostgresEngine implements TransactionEngine<TallyContext> {
   }
 
   async findRequestOutcomes(keys: ReadonlyArray<{ scope: string; requestId: string }>): Promise<Map<string, StoredRequestOutcome>> {
-    const sql = this.#batch ?? this.#pool;
+    const sql = (await this.#opening) ?? this.#batch ?? this.#pool;
     const rows = await sql<Array<{ scope: string; requestId: string; bodyDigest: Buffer; commitSeq: number; outcomeJson: string }>>`
       SELECT scope, request_id AS "requestId", body_digest AS "bodyDigest", commit_seq AS "commitSeq", outcome AS "outcomeJson"
       FROM request_outcomes
       WHERE (scope, request_id) IN (SELECT * FROM unnest(${keys.map((key) => key.scope)}::text[], ${keys.map((key) => key.requestId)}::text[]))`;
-    return new Map(rows.map(({ scope, requestId, ...stored }) => [outcomeKey({ scope, requestId }), stored]));
+    const found = new Map(rows.map(({ scope, requestId, ...stored }) => [outcomeKey({ scope, requestId }), stored]));
+    for (const key of keys) {
+      const held = this.#held?.writes.heldOutcome(key.scope, key.requestId);
+      if (held !== undefined) found.set(outcomeKey(key), held);
+    }
+    return found;
   }
 
-  /** Sent without waiting, like transaction control: it commits with the batch or the batch fails. */
+  /** Held with the batch's other writes: written in the statement before COMMIT, so it commits with the effect or not at all. */
   async storeRequestOutcome(key: RequestKey, commitSeq: number, outcomeJson: string): Promise<void> {
-    this.#send(this.#open()`
-      INSERT INTO request_outcomes (scope, request_id, body_digest, commit_seq, outcome, request_type)
-      VALUES (${key.scope}, ${key.requestId}, ${key.bodyDigest}, ${commitSeq}, ${outcomeJson}, ${key.type})`);
+    this.#heldBatch().writes.storeOutcome(key, commitSeq, outcomeJson);
   }
 
   context(changes: ChangeRecorder, commitSeq: number): TallyContext {
@@ -177,6 +237,32 @@ export class PostgresEngine implements TransactionEngine<TallyContext> {
     return this.#batch;
   }
 
+  #heldBatch(): HeldBatch {
+    if (this.#held === null) throw new Error('no batch is open');
+    return this.#held;
+  }
+
+  /**
+   * The batch's connection for a statement of a repository's own, which may read or write anything:
+   * first the running operation's savepoint, if not sent yet (what the batch held before the
+   * operation is written ahead of it), then everything else the batch holds, so the statement sees it.
+   */
+  #direct(): postgres.ReservedSql {
+    const connection = this.#open();
+    const { writes } = this.#heldBatch();
+    if (writes.inOperation && !this.#savepointSent) {
+      this.#sendWrites(connection, writes.takeWritesBeforeOperation());
+      this.#send(connection`SAVEPOINT operation`);
+      this.#savepointSent = true;
+    }
+    this.#sendWrites(connection, writes.takeWrites());
+    return connection;
+  }
+
+  #sendWrites(connection: postgres.ReservedSql, writes: HeldWrites): void {
+    if (!isEmpty(writes)) this.#send(writeHeld(connection, writes, this.#batchSeq));
+  }
+
   #send(statement: postgres.PendingQuery<postgres.Row[]>): void {
     statement.execute().catch((error: unknown) => {
       this.#sentFailure ??= error;
@@ -186,6 +272,8 @@ export class PostgresEngine implements TransactionEngine<TallyContext> {
   #endBatch(): void {
     this.#batch?.release();
     this.#batch = null;
+    this.#held = null;
+    this.#savepointSent = false;
     this.#sentFailure = null;
   }
 }

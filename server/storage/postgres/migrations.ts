@@ -172,4 +172,16 @@ export const postgresMigrations: readonly string[] = [
   -- orders and money operations other processes committed (null for outcomes stored before).
   ALTER TABLE request_outcomes ADD COLUMN request_type text;
   `,
+  `
+  -- Lets one statement stop its transaction: a batch's held writes (write-behind.ts) raise this when
+  -- a balance they move is no longer at the version the batch read, so the batch rolls back whole.
+  CREATE FUNCTION tally_raise_unless(ok boolean, problem text) RETURNS boolean LANGUAGE plpgsql AS $$
+  BEGIN
+    IF NOT ok THEN
+      RAISE EXCEPTION '%', problem;
+    END IF;
+    RETURN true;
+  END
+  $$;
+  `,
 ];

@@ -5,7 +5,7 @@ import type { BankRepository, HistoryFilter, LedgerFindings, LedgerTotals, Recor
 import { type AccountState, type MovementPlan, type MovementTotals, balanceAfter, movementTotalsEffect } from '../../bank/rules.ts';
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from './database.ts';
-import { type StoredAccount, type StoredEntry, type StoredTransaction, accountState, transactionViews } from '../../bank/stored-ledger.ts';
+import { type StoredAccount, type StoredEntry, type StoredTransaction, accountState, recordedTransaction, transactionViews } from '../../bank/stored-ledger.ts';
 
 const cashAccountId = 1;
 
@@ -129,19 +129,7 @@ export class SqliteBankRepository implements BankRepository {
       if (moved.changes !== 1) throw new Error(`account ${account.number} changed under its lock`);
       accounts.push({ ...account, balanceCents: newBalance, version: account.version + 1 });
     }
-    const transaction: TransactionView = {
-      id,
-      kind: movement.kind,
-      amountCents: movement.amountCents,
-      fromAccountNumber: movement.from?.number ?? null,
-      toAccountNumber: movement.to?.number ?? null,
-      username: by.username,
-      createdAt,
-      seq: commitSeq,
-      requestId,
-      entries: movement.postings.map(({ account, amountCents }) => ({ accountNumber: account.number, amountCents })),
-    };
-    return { transaction, accounts };
+    return { transaction: recordedTransaction(movement, by, requestId, createdAt, commitSeq, id), accounts };
   }
 
   async history(filter: HistoryFilter): Promise<TransactionView[]> {
