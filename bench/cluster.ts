@@ -4,7 +4,7 @@
  * pgbench doing one PostgreSQL transaction per transfer (issue 17's baseline: its goal is ≥ 3×).
  *
  *   npm run bench:cluster -- [--postgres <url>] [--seconds 5] [--connections 64] [--nodes 1,2,3]
- *                            [--load-processes <cores>] [--json <file>]
+ *                            [--load-processes <cores>] [--json <file>] [--profile-servers <dir>]
  *
  * Rows: (1) echo round trips with --connections; (2) pgbench with as many clients, on a table of as
  * many accounts; (3) for each N in --nodes, durable transfers with --connections spread round-robin
@@ -85,6 +85,8 @@ export interface BenchClusterOptions {
   /** The cluster sizes to measure, in order. */
   nodeCounts: number[];
   loadProcesses: number;
+  /** Where each Tally process writes its V8 CPU profile when it exits, if anywhere. */
+  profileDirectory?: string;
   /** Progress, one line per step; silent when absent. */
   log?: (line: string) => void;
 }
@@ -447,7 +449,13 @@ async function runCluster(run: Run, nodeCount: number, echoPerSecond: number, ba
 async function startCluster(run: Run, schema: string, nodeCount: number): Promise<ServerProcess[]> {
   const catalogPath = join(run.directory, 'catalog.json');
   writeFileSync(catalogPath, JSON.stringify({ products: [{ name: 'Bench lamp', description: 'Not for sale in this run.', emoji: '💡', priceCents: 100, stock: 1 }] }));
-  const settings = { databasePath: databaseUrl(run.options.postgresUrl, schema), catalogPath, webRoot: run.directory, auditorPassword };
+  const settings = {
+    databasePath: databaseUrl(run.options.postgresUrl, schema),
+    catalogPath,
+    webRoot: run.directory,
+    auditorPassword,
+    ...(run.options.profileDirectory === undefined ? {} : { profileDirectory: run.options.profileDirectory }),
+  };
   return allStarted(range(nodeCount).map(() => tracked(run.teardown, startTallyProcess(settings), (server) => stopProcess(server.child))));
 }
 
@@ -733,6 +741,7 @@ function readOptions(argv: readonly string[]): { options: BenchClusterOptions; j
       nodes: { type: 'string', default: '1,2,3' },
       'load-processes': { type: 'string', default: String(cpus().length) },
       json: { type: 'string' },
+      'profile-servers': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -743,6 +752,7 @@ function readOptions(argv: readonly string[]): { options: BenchClusterOptions; j
     connections: Number(values.connections),
     nodeCounts: values.nodes.split(',').map((count) => Number(count.trim())),
     loadProcesses: Number(values['load-processes']),
+    ...(values['profile-servers'] === undefined ? {} : { profileDirectory: values['profile-servers'] }),
     log: (line) => console.error(`… ${line}`),
   };
   return { options, jsonPath: values.json ?? null };

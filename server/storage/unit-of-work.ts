@@ -452,7 +452,7 @@ export class UnitOfWork<Context> {
    * those run, already prepared, instead of each wave of them costing a round trip.
    */
   async #prepare(queued: Queued, prepared: Set<Intent>, looked: LookedUpOutcomes): Promise<void> {
-    if (prepared.has(queued.intent)) return;
+    if (prepared.has(queued.intent) || (this.#engine.findRequestOutcomes === undefined && this.#engine.prepare === undefined)) return;
     const group: Intent[] = [];
     const room = this.#options.batchOperationsMax;
     for (const intent of [queued.intent, ...this.#queue.map((each) => each.intent), ...this.#expected]) {

@@ -13,17 +13,27 @@ const allAccounts = 2 ** 31 - 1;
  * ledger rows in commit order, at most commitFeedTransactionsMax. When that limit stops the rows
  * short, `seq` is the last commit whose rows are all in, and `more` says to read again from it.
  * Products and accounts may be newer than `seq`; their versions say so, and newer wins.
+ *
+ * The three reads are asked at once (over a network they share a round trip); `snapshotSeq` may
+ * still be on its way, asked in the same snapshot just before.
  */
 export async function changesSince(
   store: StoreRepository,
   bank: BankRepository,
   afterSeq: number,
-  snapshotSeq: number,
+  snapshotSeq: number | Promise<number>,
 ): Promise<{ seq: number; changes: ChangedEntities; more: boolean }> {
   const none: ChangedEntities = { products: [], accounts: [], transactions: [] };
-  if (snapshotSeq <= afterSeq) return { seq: snapshotSeq, changes: none, more: false };
-  let transactions = await bank.transactionsSince(afterSeq, commitFeedTransactionsMax + 1);
-  let seq = snapshotSeq;
+  if (typeof snapshotSeq === 'number' && snapshotSeq <= afterSeq) return { seq: snapshotSeq, changes: none, more: false };
+  const [newestSeq, transactionsRead, products, accountsRead] = await Promise.all([
+    snapshotSeq,
+    bank.transactionsSince(afterSeq, commitFeedTransactionsMax + 1),
+    store.productsChangedSince(afterSeq),
+    bank.accountsChangedSince(afterSeq, undefined, allAccounts),
+  ]);
+  if (newestSeq <= afterSeq) return { seq: newestSeq, changes: none, more: false };
+  let transactions = transactionsRead;
+  let seq = newestSeq;
   let more = false;
   if (transactions.length > commitFeedTransactionsMax) {
     seq = transactions[commitFeedTransactionsMax]!.seq - 1;
@@ -31,8 +41,7 @@ export async function changesSince(
     transactions = transactions.filter((row) => row.seq <= seq);
     more = true;
   }
-  const products = await store.productsChangedSince(afterSeq);
-  const accounts = (await bank.accountsChangedSince(afterSeq, undefined, allAccounts)).map((account) => ({
+  const accounts = accountsRead.map((account) => ({
     view: accountView(account),
     ownerUserId: account.ownerUserId,
   }));

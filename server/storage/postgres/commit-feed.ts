@@ -35,8 +35,9 @@ export class PostgresCommitFeed implements CommitFeed {
 
   async readSince(afterSeq: number): Promise<FeedRead> {
     const read = await this.#pool.begin('ISOLATION LEVEL REPEATABLE READ READ ONLY', async (snapshot) => {
-      const [row] = await snapshot<Array<{ value: number }>>`SELECT value FROM meta WHERE key = 'commit_seq'`;
-      const snapshotSeq = row!.value;
+      // The snapshot's number and its changed rows are asked at once (the entries of its ledger rows
+      // follow them), then the outcomes of the commits they cover: three round trips, not one per table.
+      const snapshotSeq = snapshot<Array<{ value: number }>>`SELECT value FROM meta WHERE key = 'commit_seq'`.then(([row]) => row!.value);
       const changed = await changesSince(new PostgresStoreRepository(() => snapshot), new PostgresBankRepository(() => snapshot), afterSeq, snapshotSeq);
       const outcomes = await snapshot<Array<{ type: string; outcome: string }>>`
         SELECT request_type AS type, outcome FROM request_outcomes

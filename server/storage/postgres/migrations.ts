@@ -173,6 +173,9 @@ export const postgresMigrations: readonly string[] = [
   ALTER TABLE request_outcomes ADD COLUMN request_type text;
   `,
   `
+  -- The commit feed reads the stored outcomes of the commits after a position, as it reads the ledger.
+  CREATE INDEX request_outcomes_by_seq ON request_outcomes (commit_seq);
+
   -- Lets one statement stop its transaction: a batch's held writes (write-behind.ts) raise this when
   -- a balance they move is no longer at the version the batch read, so the batch rolls back whole.
   CREATE FUNCTION tally_raise_unless(ok boolean, problem text) RETURNS boolean LANGUAGE plpgsql AS $$
