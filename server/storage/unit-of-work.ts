@@ -150,6 +150,8 @@ export interface UnitOfWorkOptions {
  */
 export class UnitOfWork<Context> {
   readonly #engine: TransactionEngine<Context>;
+  /** The engine looks several outcomes up at once or reads ahead: operations are prepared before they run. */
+  readonly #prepares: boolean;
   readonly #options: Required<UnitOfWorkOptions>;
   #queue: Queued[] = [];
   /** Operations waiting for their locks: a batch prepares them with the ones queued, since most join it. */
@@ -171,6 +173,7 @@ export class UnitOfWork<Context> {
 
   constructor(engine: TransactionEngine<Context>, options: UnitOfWorkOptions) {
     this.#engine = engine;
+    this.#prepares = engine.findRequestOutcomes !== undefined || engine.prepare !== undefined;
     this.#options = {
       batchOperationsMax: commitBatchOperationsMax,
       onOperationError: (error) => console.error('operation failed unexpectedly', error),
@@ -205,7 +208,7 @@ export class UnitOfWork<Context> {
    */
   expect(lockKeys: readonly string[], requestKey: RequestKey | undefined): Intent {
     const intent = { requestKey, lockKeys };
-    this.#expected.add(intent);
+    if (this.#prepares) this.#expected.add(intent);
     return intent;
   }
 
@@ -296,6 +299,7 @@ export class UnitOfWork<Context> {
     try {
       const begun = this.#engine.begin();
       if (typeof begun === 'number') seq = begun;
+      else if (!this.#prepares) seq = await begun;
       else {
         // The operations queued now are prepared in the same round trip as the batch's opening.
         const preparing = this.#queue.length > 0 ? this.#prepare(this.#queue[0]!, prepared, looked) : undefined;
@@ -307,7 +311,7 @@ export class UnitOfWork<Context> {
         const entry = { queued: this.#queue.shift()!, ran: undefined as Ran | undefined };
         // In the batch before it runs, so that whatever happens it is answered.
         batch.push(entry);
-        await this.#prepare(entry.queued, prepared, looked);
+        if (this.#prepares) await this.#prepare(entry.queued, prepared, looked);
         entry.ran = await this.#runOne(entry.queued, changes, seq, looked);
         entry.queued.markExecuted();
       }
@@ -452,7 +456,7 @@ export class UnitOfWork<Context> {
    * those run, already prepared, instead of each wave of them costing a round trip.
    */
   async #prepare(queued: Queued, prepared: Set<Intent>, looked: LookedUpOutcomes): Promise<void> {
-    if (prepared.has(queued.intent) || (this.#engine.findRequestOutcomes === undefined && this.#engine.prepare === undefined)) return;
+    if (prepared.has(queued.intent)) return;
     const group: Intent[] = [];
     const room = this.#options.batchOperationsMax;
     for (const intent of [queued.intent, ...this.#queue.map((each) => each.intent), ...this.#expected]) {
