@@ -158,8 +158,8 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
     lastCommittedSeq,
     rateLimits,
     // Called once a sign-out has committed: its tabs here are closed, and other processes sharing the database told.
-    signOutConnections: (...args: Parameters<Gateway['signOutConnections']>) => {
-      storage.feed?.announceSessionsEnded();
+    signOutConnections: (userId: number, ...args: Parameters<Gateway['signOutConnections']>) => {
+      storage.feed?.announceSessionsEnded(userId);
       return gateway?.signOutConnections(...args) ?? 0;
     },
   };
@@ -191,12 +191,19 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
     endpoints: options.endpoints ?? [],
     logger,
   });
+  /** Users who signed out on another process since the last sweep: their tabs here whose sessions ended are told so. */
+  const signedOutElsewhere = new Set<number>();
   const sessionSweeps = sweepSessionsEvery(limits.sessionSweepIntervalMs, async () => {
     const ended = await sweepSessions(runner, limits, gateway!.heldSessions());
-    gateway!.endSessions(ended);
+    gateway!.endSessions(ended, new Set(signedOutElsewhere));
+    signedOutElsewhere.clear();
   }, logger);
   // A sign-out on another process ended sessions tabs here may hold: sweep now, not at the next interval.
-  const stopWatchingSignOuts = (await storage.feed?.watchSessionsEnded(() => sessionSweeps.sweepNow())) ?? (async () => {});
+  const stopWatchingSignOuts =
+    (await storage.feed?.watchSessionsEnded((userId) => {
+      if (userId !== null) signedOutElsewhere.add(userId);
+      sessionSweeps.sweepNow();
+    })) ?? (async () => {});
   const port = await listen(httpServer, options.host, options.port);
   const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${hostInUrl}:${port}`;

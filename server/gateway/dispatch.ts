@@ -18,8 +18,8 @@ export interface Services {
   dashboard: DashboardFeed;
   lastCommittedSeq: () => number;
   rateLimits: EdgeRateLimits;
-  /** Signs out (and closes) every other open tab for which `usedEndedSession` holds; returns how many. */
-  signOutConnections: (usedEndedSession: (client: ClientConnection) => boolean, except: ClientConnection) => number;
+  /** After `userId`'s sign-out committed: signs out (and closes) every other open tab for which `usedEndedSession` holds; returns how many. */
+  signOutConnections: (userId: number, usedEndedSession: (client: ClientConnection) => boolean, except: ClientConnection) => number;
 }
 
 type MessageOf<Prefix extends string> = Extract<ClientMessage, { type: `${Prefix}${string}` }>;
@@ -116,7 +116,7 @@ async function changeUser(client: ClientConnection, message: MessageOf<'auth.'>,
     const committed = await users.signOut(endedToken, user, everywhere);
     client.user = null;
     client.userSessionToken = null;
-    services.signOutConnections((other) => (everywhere ? other.user?.id === user.id : other.userSessionToken === endedToken), client);
+    services.signOutConnections(user.id, (other) => (everywhere ? other.user?.id === user.id : other.userSessionToken === endedToken), client);
     return replyCommitted(requestId, committed);
   }
   if (client.user !== null) {

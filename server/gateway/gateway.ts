@@ -116,20 +116,25 @@ export class Gateway {
     return { userTokenHashes: [...userTokens].map(hashSessionToken), shopperIds: [...shopperIds] };
   }
 
-  /** Tells every tab whose session ended while it was open (sessionExpired), and forgets who it was. */
-  endSessions(ended: EndedSessions): void {
+  /**
+   * Tells every tab whose session ended while it was open, and forgets who it was: signedOut when its
+   * user is one of `signedOutUsers` (who signed out on another process), else sessionExpired.
+   */
+  endSessions(ended: EndedSessions, signedOutUsers: ReadonlySet<number> = new Set()): void {
     if (ended.userTokenHashes.size === 0 && ended.shopperIds.size === 0) return;
     for (const client of this.#clients) {
       const token = client.userSessionToken;
       const userEnded = token !== null && ended.userTokenHashes.has(hashSessionToken(token).toString('hex'));
       const shopperEnded = client.shopper !== null && ended.shopperIds.has(client.shopper.id);
       if (!userEnded && !shopperEnded) continue;
+      const signedOut = userEnded && client.user !== null && signedOutUsers.has(client.user.id);
       if (userEnded) {
         client.user = null;
         client.userSessionToken = null;
       }
       if (shopperEnded) client.shopper = null;
-      client.closeWith(closeCodes.sessionExpired, 'session expired');
+      if (signedOut) client.closeWith(closeCodes.signedOut, 'signed out');
+      else client.closeWith(closeCodes.sessionExpired, 'session expired');
     }
   }
 

@@ -47,7 +47,7 @@ class ScriptedFeed implements CommitFeed {
     return async () => {};
   }
 
-  announceSessionsEnded(): void {}
+  announceSessionsEnded(_userId: number): void {}
 }
 
 function harness(publishedSeq: number, feed?: ScriptedFeed) {

@@ -18,10 +18,13 @@ export interface CommitFeed {
    * lost, so the publisher also reads on a timer). Answers a function that stops watching.
    */
   watch(onHint: () => void): Promise<() => Promise<void>>;
-  /** Like `watch`, for sign-outs on other processes: the tabs here holding the ended sessions must be closed. */
-  watchSessionsEnded(onHint: () => void): Promise<() => Promise<void>>;
-  /** After a sign-out here committed: wakes the other processes' `watchSessionsEnded`. */
-  announceSessionsEnded(): void;
+  /**
+   * Like `watch`, for sign-outs on other processes: the tabs here holding the ended sessions must be
+   * closed, as signed out. `onSignedOut` gets the user who signed out, or null when the hint does not say.
+   */
+  watchSessionsEnded(onSignedOut: (userId: number | null) => void): Promise<() => Promise<void>>;
+  /** After a sign-out of `userId` here committed: wakes the other processes' `watchSessionsEnded`. */
+  announceSessionsEnded(userId: number): void;
 }
 
 /** One read of the feed: what changed after the reader's position, complete through `seq`. */

@@ -58,21 +58,31 @@ export class PostgresCommitFeed implements CommitFeed {
     this.#notify(commitChannel, String(seq));
   }
 
-  /** Calls `onHint` when another process's sign-out ended sessions; answers a function that stops watching. */
-  watchSessionsEnded(onHint: () => void): Promise<() => Promise<void>> {
-    return this.#listen(sessionsEndedChannel, onHint);
+  /**
+   * Calls `onSignedOut` with the user whose sign-out on another process ended sessions (null when the
+   * notification does not say); answers a function that stops watching.
+   */
+  watchSessionsEnded(onSignedOut: (userId: number | null) => void): Promise<() => Promise<void>> {
+    return this.#listen(sessionsEndedChannel, (detail) => {
+      const userId = Number(/^sign-out:(\d+)$/.exec(detail)?.[1]);
+      onSignedOut(Number.isSafeInteger(userId) ? userId : null);
+    });
   }
 
   /** After a sign-out's commit: the other processes check at once which of their tabs' sessions ended. */
-  announceSessionsEnded(): void {
-    this.#notify(sessionsEndedChannel, 'sign-out');
+  announceSessionsEnded(userId: number): void {
+    this.#notify(sessionsEndedChannel, `sign-out:${userId}`);
   }
 
-  async #listen(channel: string, onHint: () => void): Promise<() => Promise<void>> {
+  /** `onHint` gets what a notification of another process said after its names. */
+  async #listen(channel: string, onHint: (detail: string) => void): Promise<() => Promise<void>> {
     const prefix = `${this.#databaseId}:`;
     const own = `${prefix}${this.#sender}:`;
     const listening = await this.#pool.listen(channel, (payload) => {
-      if (payload.startsWith(prefix) && !payload.startsWith(own)) onHint();
+      if (!payload.startsWith(prefix) || payload.startsWith(own)) return;
+      // After the database's id, the sender's (a UUID, no colon) and a colon.
+      const senderEnd = payload.indexOf(':', prefix.length);
+      onHint(senderEnd === -1 ? '' : payload.slice(senderEnd + 1));
     });
     return () => listening.unlisten();
   }
