@@ -47,6 +47,8 @@ export interface TallyServerOptions {
   limits?: Partial<EdgeLimits>;
   /** Origins besides the server's own whose pages may open a WebSocket, e.g. https://shop.example.com. */
   allowedOrigins?: readonly string[];
+  /** Load balancers whose X-Forwarded-For Tally believes (addresses and CIDR ranges). */
+  trustedProxies?: readonly string[];
   /** The WebSocket addresses of every process serving this database (this one included), told to clients in the welcome. */
   endpoints?: readonly string[];
   /** JSON lines to stdout by default; tests pass a silent one or one that writes where they read. */
@@ -189,6 +191,7 @@ export async function startTallyServer(options: TallyServerOptions): Promise<Tal
     limits,
     allowedOrigins: options.allowedOrigins ?? [],
     endpoints: options.endpoints ?? [],
+    trustedProxies: options.trustedProxies ?? [],
     logger,
   });
   /** Users who signed out on another process since the last sweep: their tabs here whose sessions ended are told so. */

@@ -28,6 +28,7 @@ describe('parseCommandLine', () => {
       unsafeSkipIdempotency: false,
       allowedOrigins: [],
       endpoints: [],
+      trustedProxies: [],
       limits: {},
     });
     expect(defaults.catalogPath).toMatch(/server\/store\/catalog-seed\.json$/);
@@ -45,6 +46,7 @@ describe('parseCommandLine', () => {
       unsafeSkipIdempotency: false,
       allowedOrigins: [],
       endpoints: [],
+      trustedProxies: [],
       limits: {},
     });
   });
@@ -61,8 +63,16 @@ describe('parseCommandLine', () => {
       unsafeSkipIdempotency: false,
       allowedOrigins: [],
       endpoints: [],
+      trustedProxies: [],
       limits: {},
     });
+  });
+
+  it('takes trusted proxies from --trusted-proxy or TALLY_TRUSTED_PROXIES, and names a bad one', () => {
+    expect(optionsOf(parseCommandLine(['--trusted-proxy', '10.0.0.0/8', '--trusted-proxy', 'fd00::1'], {})).trustedProxies).toEqual(['10.0.0.0/8', 'fd00::1']);
+    expect(optionsOf(parseCommandLine([], { TALLY_TRUSTED_PROXIES: '192.168.0.0/16, 10.0.0.5' })).trustedProxies).toEqual(['192.168.0.0/16', '10.0.0.5']);
+    expect(() => parseCommandLine(['--trusted-proxy', 'lb.example.com'], {})).toThrow('--trusted-proxy: a trusted proxy must be an IP address or a CIDR range such as 10.0.0.0/8, got "lb.example.com"');
+    expect(helpText).toContain('--trusted-proxy');
   });
 
   it('turns idempotency off only when --unsafe-skip-idempotency is given', () => {

@@ -4,6 +4,7 @@ import type { TallyServerOptions } from './app.ts';
 import { clusterEndpointsMax, edgeLimitDefaults, passwordLengthMax, passwordLengthMin, type EdgeLimits } from '../shared/limits.ts';
 import { WebSocketEndpoint } from '../shared/protocol.ts';
 import { normalizeOrigin } from './gateway/admission.ts';
+import { TrustedProxies } from './gateway/client-address.ts';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -38,6 +39,12 @@ Options (each also read from the environment variable shown):
                         one, this one included. Clients are told them and
                         move to another when theirs stops answering
                                                         TALLY_ENDPOINTS (comma-separated)
+  --trusted-proxy <address or CIDR range>
+                        a load balancer whose X-Forwarded-For names the
+                        client (10.0.0.5, 10.0.0.0/8, fd00::/8); repeat for more.
+                        Per-address limits then count each client, not the
+                        balancer; other peers' X-Forwarded-For is ignored
+                                                        TALLY_TRUSTED_PROXIES (comma-separated)
   --limit <name>=<value>
                         change one limit of the public edge (connections,
                         rate limits, sessions, memory); repeat for more; the
@@ -70,6 +77,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       'web-root': { type: 'string' },
       'allowed-origin': { type: 'string', multiple: true },
       endpoint: { type: 'string', multiple: true },
+      'trusted-proxy': { type: 'string', multiple: true },
       limit: { type: 'string', multiple: true },
       'unsafe-skip-idempotency': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -93,6 +101,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       ),
       limits: parseLimits(values.limit ?? []),
       endpoints: parseEndpoints(values.endpoint ?? env.TALLY_ENDPOINTS?.split(',').filter((endpoint) => endpoint.trim() !== '') ?? []),
+      trustedProxies: parseTrustedProxies(values['trusted-proxy'] ?? env.TALLY_TRUSTED_PROXIES?.split(',').filter((entry) => entry.trim() !== '') ?? []),
     },
   };
 }
@@ -120,6 +129,16 @@ function parseEndpoints(texts: readonly string[]): string[] {
     if (!parsed.success) throw new Error(`--endpoint must be a WebSocket address such as wss://shop.example.com/ws, got "${text}"`);
     return parsed.data;
   });
+}
+
+function parseTrustedProxies(texts: readonly string[]): string[] {
+  const entries = texts.map((text) => text.trim());
+  try {
+    new TrustedProxies(entries);
+  } catch (error) {
+    throw new Error(`--trusted-proxy: ${(error as Error).message}`);
+  }
+  return entries;
 }
 
 function parseOrigin(text: string): string {

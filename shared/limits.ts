@@ -45,6 +45,12 @@ export const clusterEndpointsMax = 16;
 /** Characters in one of those addresses. */
 export const endpointLengthMax = 200;
 
+/** Trusted proxies (`--trusted-proxy`: addresses and CIDR ranges) one server accepts. */
+export const trustedProxiesMax = 64;
+
+/** Entries of X-Forwarded-For read from the right, past trusted proxies, when looking for a client's address. */
+export const forwardedForHopsMax = 16;
+
 /** Times a batch is run again after the database aborted it for a retryable reason (a deadlock, a lock wait timed out, a serialization failure) before its callers are told. */
 export const commitBatchAttemptsMax = 5;
 

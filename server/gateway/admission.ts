@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { EdgeLimits } from '../../shared/limits.ts';
+import { type TrustedProxies, clientAddress } from './client-address.ts';
 
 export type Admission =
   | { admitted: true; address: string }
@@ -13,12 +14,15 @@ export type Admission =
 export class ConnectionAdmission {
   readonly #limits: Pick<EdgeLimits, 'connectionsPerAddressMax' | 'connectionsTotalMax'>;
   readonly #allowedOrigins: ReadonlySet<string>;
+  readonly #trustedProxies: TrustedProxies | undefined;
   readonly #openByAddress = new Map<string, number>();
   #openInAll = 0;
 
-  constructor(limits: Pick<EdgeLimits, 'connectionsPerAddressMax' | 'connectionsTotalMax'>, allowedOrigins: readonly string[]) {
+  /** `trustedProxies`: the load balancers whose X-Forwarded-For names the client (client-address.ts). */
+  constructor(limits: Pick<EdgeLimits, 'connectionsPerAddressMax' | 'connectionsTotalMax'>, allowedOrigins: readonly string[], trustedProxies?: TrustedProxies) {
     this.#limits = limits;
     this.#allowedOrigins = new Set(allowedOrigins.map(normalizeOrigin));
+    this.#trustedProxies = trustedProxies;
   }
 
   get openConnections(): number {
@@ -30,7 +34,7 @@ export class ConnectionAdmission {
     if (!this.#originAllowed(request.headers.origin, request.headers.host)) {
       return { admitted: false, status: 403, reason: `WebSocket connections from origin ${request.headers.origin} are not allowed` };
     }
-    const address = clientAddress(request);
+    const address = clientAddress(request, this.#trustedProxies);
     if (this.#openInAll >= this.#limits.connectionsTotalMax) {
       return { admitted: false, status: 503, reason: `the server holds its most connections (${this.#limits.connectionsTotalMax}); try again soon`, retryAfterSeconds: 5, limit: 'connectionsTotal' };
     }
@@ -68,12 +72,6 @@ export class ConnectionAdmission {
     if (host !== undefined && parsed.host.toLowerCase() === host.toLowerCase()) return true;
     return this.#allowedOrigins.has(parsed.origin);
   }
-}
-
-/** The peer's IP address, with IPv4-mapped IPv6 written as IPv4 so one client counts once. */
-export function clientAddress(request: IncomingMessage): string {
-  const address = request.socket.remoteAddress ?? 'unknown';
-  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
 }
 
 /** `https://Example.com:443/` and `https://example.com` are one origin. */

@@ -15,6 +15,7 @@ import {
 import { BatchAbortedError, StorageUnavailableError } from '../storage/unit-of-work.ts';
 import { type ChangedEntities } from '../operations/changes.ts';
 import { ConnectionAdmission, type Admission } from './admission.ts';
+import { TrustedProxies } from './client-address.ts';
 import { ClientConnection } from './client-connection.ts';
 import { ThrottledLog } from './throttled-log.ts';
 import { hashSessionToken } from '../users/session-tokens.ts';
@@ -49,6 +50,8 @@ export interface GatewayOptions {
   allowedOrigins: readonly string[];
   /** Every process serving this database, told to each client in its welcome; empty for one process. */
   endpoints: readonly string[];
+  /** Load balancers whose X-Forwarded-For names the client's address (addresses, CIDR ranges); none by default. */
+  trustedProxies?: readonly string[];
   logger: TallyLogger;
   /** Counts requests by type and outcome, changes frames sent, slow clients. */
   metrics?: TallyMetrics;
@@ -75,7 +78,7 @@ export class Gateway {
 
   constructor(options: GatewayOptions) {
     this.#options = options;
-    this.#admission = new ConnectionAdmission(options.limits, options.allowedOrigins);
+    this.#admission = new ConnectionAdmission(options.limits, options.allowedOrigins, new TrustedProxies(options.trustedProxies ?? []));
     this.#socketErrorLog = new ThrottledLog((line) => options.logger.warn(line), socketErrorLogLinesPerMinuteMax, 'client socket errors');
     this.#server = new WebSocketServer({
       noServer: true,

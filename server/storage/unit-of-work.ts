@@ -197,12 +197,6 @@ export class UnitOfWork<Context> {
   }
 
   /**
-   * With a `requestKey`, the operation runs at most once per key: its outcome, success or refusal,
-   * is stored in the same transaction, and a later submission of the key gets that outcome back
-   * (or `idempotency_mismatch` when its body differs) without running. The caller makes sure two
-   * submissions of one key are never in flight at once.
-   */
-  /**
    * Tells the unit of work about an operation that will be submitted once it holds its locks, so a
    * batch running meanwhile can prepare it; `submit` it with the answer, or `abandon` it.
    */
@@ -216,6 +210,12 @@ export class UnitOfWork<Context> {
     this.#expected.delete(intent);
   }
 
+  /**
+   * With a `requestKey`, the operation runs at most once per key: its outcome, success or refusal,
+   * is stored in the same transaction, and a later submission of the key gets that outcome back
+   * (or `idempotency_mismatch` when its body differs) without running. The caller makes sure two
+   * submissions of one key are never in flight at once.
+   */
   submit<T>(operation: Operation<Context, T>, requestKey?: RequestKey, intent: Intent = { requestKey, lockKeys: [] }): Submission<T> {
     this.#expected.delete(intent);
     if (this.#closed || this.#syncFailure !== null) {
@@ -458,9 +458,8 @@ export class UnitOfWork<Context> {
   async #prepare(queued: Queued, prepared: Set<Intent>, looked: LookedUpOutcomes): Promise<void> {
     if (prepared.has(queued.intent)) return;
     const group: Intent[] = [];
-    const room = this.#options.batchOperationsMax;
-    for (const intent of [queued.intent, ...this.#queue.map((each) => each.intent), ...this.#expected]) {
-      if (group.length >= room) break;
+    for (const intent of this.#candidates(queued)) {
+      if (group.length >= this.#options.batchOperationsMax) break;
       if (prepared.has(intent)) continue;
       prepared.add(intent);
       group.push(intent);
@@ -475,6 +474,13 @@ export class UnitOfWork<Context> {
           }),
       this.#engine.prepare?.(group.map(({ lockKeys }) => lockKeys)),
     ]);
+  }
+
+  /** What #prepare may take, in the order they will likely run: this one, the queue, those waiting for locks. */
+  *#candidates(queued: Queued): Generator<Intent> {
+    yield queued.intent;
+    for (const each of this.#queue) yield each.intent;
+    yield* this.#expected;
   }
 
   /** The key's stored outcome: as #prepare looked it up, or looked up alone. */

@@ -78,6 +78,22 @@ describe('who may open a WebSocket', () => {
     await expectStillServes(server);
   });
 
+  it('behind a trusted proxy counts each client its X-Forwarded-For names, and ignores the header from anyone else', async () => {
+    const forwardedFor = (address: string) => ({ headers: { 'X-Forwarded-For': address } });
+    const behindProxy = await fixture.start(undefined, { limits: { connectionsPerAddressMax: 1 }, trustedProxies: ['127.0.0.1'] });
+    const first = await upgrade(behindProxy.webSocketUrl, forwardedFor('198.51.100.1'));
+    const second = await upgrade(behindProxy.webSocketUrl, forwardedFor('198.51.100.2'));
+    expect([first, second].every((result) => 'socket' in result)).toBe(true);
+    expect(await upgrade(behindProxy.webSocketUrl, forwardedFor('198.51.100.1'))).toMatchObject({ status: 429 });
+    // A client forging an address left of the proxy's entry is still counted by that entry.
+    expect(await upgrade(behindProxy.webSocketUrl, forwardedFor('203.0.113.7, 198.51.100.2'))).toMatchObject({ status: 429 });
+    // Not from the trusted proxy: the header proves nothing, the peer's own address counts.
+    const direct = await upgrade(behindProxy.webSocketUrl, { localAddress: '127.0.0.2', ...forwardedFor('198.51.100.3') });
+    expect(direct).toHaveProperty('socket');
+    expect(await upgrade(behindProxy.webSocketUrl, { localAddress: '127.0.0.2', ...forwardedFor('198.51.100.4') })).toMatchObject({ status: 429 });
+    await closeAll([first, second, direct].flatMap((result) => ('socket' in result ? [result.socket] : [])));
+  });
+
   it('refuses connections past the total limit with 503', async () => {
     const server = await fixture.start(undefined, { limits: { connectionsTotalMax: 2 } });
     const open = await Promise.all([1, 2].map(() => upgrade(server.webSocketUrl)));

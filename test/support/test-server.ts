@@ -64,6 +64,7 @@ export interface TestServerSettings {
   /** Edge limits; by default loopbackLoadTestLimits, since every test client shares 127.0.0.1. */
   limits?: Partial<EdgeLimits>;
   allowedOrigins?: readonly string[];
+  trustedProxies?: readonly string[];
   /** Silent unless a test wants to read the logs. */
   logger?: TallyLogger;
 }
@@ -83,6 +84,7 @@ export async function startTestServer(products: readonly NewProduct[] = [product
     auditorPassword: testAuditorPassword,
     limits: settings.limits ?? loopbackLoadTestLimits,
     ...(settings.allowedOrigins === undefined ? {} : { allowedOrigins: settings.allowedOrigins }),
+    ...(settings.trustedProxies === undefined ? {} : { trustedProxies: settings.trustedProxies }),
     logger: settings.logger ?? silentLogger(),
   }).catch((error: unknown) => {
     throw explainUnreachable(error);

@@ -22,8 +22,9 @@ const retryableStates = new Set([
 
 /**
  * Transaction control for the unit of work on PostgreSQL: each batch runs on one connection
- * reserved from the pool, from BEGIN to COMMIT, each operation in its own savepoint; reads outside
- * a batch use the pool. PostgreSQL answers COMMIT once the commit's WAL is flushed
+ * reserved from the pool, from BEGIN to COMMIT, each operation in its own savepoint (kept in
+ * memory, with the money movements the batch holds until COMMIT, until the operation sends a
+ * statement of its own: write-behind.ts); reads outside a batch use the pool. PostgreSQL answers COMMIT once the commit's WAL is flushed
  * (synchronous_commit, checked at open), so a commit is durable when `commit` settles.
  *
  * Several server processes may share the database. Each batch first locks the `commit_seq` row of
